@@ -1,0 +1,113 @@
+"""Read model files (TOML) into descriptions, with command-line overrides."""
+import os
+import tomllib
+from dataclasses import dataclass, field
+
+from .errors import ModelError
+from .network import Network, split_model_table
+
+NETWORK_SECTIONS = ("populations", "projections", "modulators", "record", "metrics")
+
+
+@dataclass
+class Model:
+    """A loaded model file: a :class:`Network`, or a task with its parameters."""
+
+    name: str
+    description: str = ""
+    path: str = ""
+    network: Network = None
+    task: str = None
+    task_params: dict = field(default_factory=dict)
+
+
+def parse_override(text):
+    """``"section.key=value"`` to ``(["section", "key"], value)``; value read as TOML, else a string."""
+    if "=" not in text:
+        raise ModelError("--set", f"expected KEY=VALUE, got {text!r}")
+    key, raw = text.split("=", 1)
+    keys = key.strip().split(".")
+    if not all(keys):
+        raise ModelError("--set", f"bad key {key!r}")
+    try:
+        value = tomllib.loads(f"v = {raw}")["v"]
+    except tomllib.TOMLDecodeError:
+        value = raw.strip()
+    return keys, value
+
+
+def apply_overrides(data, overrides):
+    """Set each ``(keys, value)`` into the nested dict ``data`` (in place)."""
+    for keys, value in overrides:
+        node = data
+        for k in keys[:-1]:
+            node = node.setdefault(k, {})
+            if not isinstance(node, dict):
+                raise ModelError(".".join(keys), "cannot set a key inside a value")
+        node[keys[-1]] = value
+    return data
+
+
+def load_model(path, overrides=()):
+    """Load and validate a model file.
+
+    Parameters
+    ----------
+    path : str or path-like
+        The ``.toml`` file.
+    overrides : sequence of str
+        ``"section.key=value"`` strings applied before validation.
+
+    Raises
+    ------
+    ModelError
+        With ``file`` set, for any problem in the file or the overrides.
+    """
+    path = os.fspath(path)
+    try:
+        try:
+            with open(path, "rb") as fh:
+                data = tomllib.load(fh)
+        except FileNotFoundError:
+            raise ModelError("", "no such model file")
+        except IsADirectoryError:
+            raise ModelError("", "is a directory, not a model file")
+        except tomllib.TOMLDecodeError as e:
+            raise ModelError("", f"not valid TOML: {e}")
+        apply_overrides(data, [parse_override(o) for o in overrides])
+        return _build(data, path)
+    except ModelError as e:
+        e.file = e.file or path
+        raise
+
+
+def _build(data, path):
+    stem = os.path.splitext(os.path.basename(path))[0]
+    allowed = ("model", "task") + NETWORK_SECTIONS
+    for key in data:
+        if key not in allowed:
+            raise ModelError(key, f"unknown section; expected one of: {', '.join(allowed)}")
+    if not isinstance(data.get("model", {}), dict):
+        raise ModelError("model", "expected a table")
+    meta, run = split_model_table(data.get("model", {}))
+    name = meta["name"] or stem
+    if "task" in data:
+        task = data["task"]
+        if not isinstance(task, dict) or "type" not in task:
+            raise ModelError("task.type", "required key is missing")
+        extra = [k for k in list(run) + [s for s in NETWORK_SECTIONS if s in data]]
+        if extra:
+            raise ModelError(f"model.{extra[0]}" if extra[0] in run else extra[0], "not used by a task model")
+        from ..tasks import get_task  # tasks are descriptions' consumers; import on demand
+        from .schema import parse_fields
+        module = get_task(task["type"])
+        params = parse_fields(module.PARAMS, {k: v for k, v in task.items() if k != "type"}, "task")
+        return Model(name=name, description=meta["description"], path=path,
+                     task=task["type"], task_params=params)
+    if "populations" not in data:
+        raise ModelError("populations", "a model needs [populations] (or a [task])")
+    sections = {k: data[k] for k in NETWORK_SECTIONS if k in data}
+    if "metrics" in sections and not isinstance(sections["metrics"], list):
+        raise ModelError("metrics", "expected a list of tables ([[metrics]])")
+    network = Network(_where="", name=name, **run, **sections)
+    return Model(name=name, description=meta["description"], path=path, network=network)

@@ -1,0 +1,105 @@
+"""A whole network description: populations, projections, modulators, recording."""
+from .errors import ModelError
+from .modulators import Modulator
+from .neurons import POPULATIONS
+from .projection import Projection
+from .rules import DASTDP
+from .schema import Description, Field, parse_fields
+
+
+class Record(Description):
+    """What to record. Weight traces are sampled every ``weight_dt`` for the
+    first ``weight_synapses`` synapses (or an explicit index list) of each
+    projection in ``weights``; never every step of every synapse."""
+
+    FIELDS = (
+        Field("spikes", "raw", (), doc="populations whose spikes are kept"),
+        Field("rates", "raw", (), doc="populations whose mean rate is kept"),
+        Field("rate_bin", "time", "100 ms", positive=True),
+        Field("weights", "raw", (), doc="projections whose weight traces are kept"),
+        Field("weight_synapses", "raw", 20, doc="how many synapses (int) or which (list)"),
+        Field("weight_dt", "time", "1 s", positive=True),
+    )
+
+
+class Network(Description):
+    """Populations, projections and modulators, with run length and time step.
+
+    Build from Python with description objects (or tables), or from a model
+    file with :func:`spikehebb.model.load_model`.
+    """
+
+    FIELDS = (
+        Field("name", "str", "network"),
+        Field("duration", "time", "1 s", positive=True),
+        Field("quick_duration", "time", None, positive=True, doc="duration with --quick"),
+        Field("dt", "time", "0.1 ms", positive=True),
+        Field("populations", "raw"),
+        Field("projections", "raw", None),
+        Field("modulators", "raw", None),
+        Field("record", "raw", None),
+        Field("metrics", "raw", None, doc="list of metric tables, see spikehebb.metrics"),
+    )
+
+    def check(self, where):
+        p = lambda *k: ".".join((where,) + k) if where else ".".join(k)  # noqa: E731
+        pops = self.populations
+        if not isinstance(pops, dict) or not pops:
+            raise ModelError(p("populations"), "expected at least one population")
+        self.populations = {name: POPULATIONS.build(v, p("populations", name)) if isinstance(v, dict) else v
+                            for name, v in pops.items()}
+        self.modulators = {name: Modulator(_where=p("modulators", name), **v) if isinstance(v, dict) else v
+                           for name, v in (self.modulators or {}).items()}
+        self.projections = {name: Projection(_where=p("projections", name), **v) if isinstance(v, dict) else v
+                            for name, v in (self.projections or {}).items()}
+        for name, proj in self.projections.items():
+            w = p("projections", name)
+            for side in ("pre", "post"):
+                if getattr(proj, side) not in self.populations:
+                    raise ModelError(f"{w}.{side}", f"no population {getattr(proj, side)!r}; "
+                                     f"populations are: {', '.join(self.populations)}")
+            post = self.populations[proj.post]
+            if not hasattr(post, "weight_kind"):
+                raise ModelError(f"{w}.post", f"population {proj.post!r} ({post.TYPE}) cannot receive synapses")
+            proj.weights_as(post.weight_kind, w)
+            self._check_indices(proj, w)
+            if isinstance(proj.rule, DASTDP) and proj.rule.modulator not in self.modulators:
+                raise ModelError(f"{w}.rule.modulator", f"no modulator {proj.rule.modulator!r} in [modulators]")
+        for name, mod in self.modulators.items():
+            pop = getattr(mod.source, "population", None)
+            if pop is not None and pop not in self.populations:
+                raise ModelError(p("modulators", name, "source", "population"), f"no population {pop!r}")
+        rec = self.record if self.record is not None else {}
+        self.record = Record(_where=p("record"), **rec) if isinstance(rec, dict) else rec
+        for key in ("spikes", "rates"):
+            for name in getattr(self.record, key):
+                if name not in self.populations:
+                    raise ModelError(p("record", key), f"no population {name!r}")
+        for name in self.record.weights:
+            if name not in self.projections:
+                raise ModelError(p("record", "weights"), f"no projection {name!r}")
+        if self.quick_duration is not None and self.quick_duration > self.duration:
+            raise ModelError(p("quick_duration"), "must not exceed duration")
+        if not self.dt < self.duration:
+            raise ModelError(p("dt"), "must be shorter than duration")
+
+    def _check_indices(self, proj, where):
+        n_pre, n_post = self.populations[proj.pre].n, self.populations[proj.post].n
+        if proj.connectivity == "indices":
+            if len(proj.i) and (proj.i.max() >= n_pre or proj.j.max() >= n_post):
+                raise ModelError(f"{where}.i", f"indices out of range ({n_pre} pre, {n_post} post neurons)")
+        if proj.connectivity == "one_to_one" and n_pre != n_post:
+            raise ModelError(f"{where}.connectivity", f"one_to_one needs equal sizes, got {n_pre} and {n_post}")
+
+
+MODEL_FIELDS = (
+    Field("name", "str", None),
+    Field("description", "str", ""),
+)
+
+
+def split_model_table(table, where="model"):
+    """Separate ``[model]``'s own keys from the network's run keys."""
+    own = {k: table[k] for k in ("name", "description") if k in table}
+    rest = {k: v for k, v in table.items() if k not in own}
+    return parse_fields(MODEL_FIELDS, own, where), rest

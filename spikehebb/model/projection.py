@@ -1,0 +1,85 @@
+"""Projections: who connects to whom, with which weights and which rule."""
+import numpy as np
+from brian2.units.fundamentalunits import Quantity, get_dimensions
+
+from .errors import ModelError
+from .rules import RULES, Static
+from .schema import Description, Field
+from .units import KINDS, parse_quantity
+
+
+class Projection(Description):
+    r"""Synapses from population ``pre`` to population ``post``.
+
+    Connectivity is the projection's concern, independent of the rule:
+    ``all_to_all``, ``one_to_one``, ``fixed_probability`` (each pair with
+    probability ``p``), or ``indices`` (explicit lists ``i`` and ``j``).
+    Weights carry units: amperes onto current-based LIF neurons, siemens onto
+    conductance-based ones. ``w_init`` is a scalar, one value per synapse, or
+    the lower end of a uniform draw when ``w_init_high`` is given.
+    """
+
+    FIELDS = (
+        Field("pre", "str"),
+        Field("post", "str"),
+        Field("connectivity", "str", "all_to_all",
+              choices=("all_to_all", "one_to_one", "fixed_probability", "indices")),
+        Field("p", "float", None, nonnegative=True, doc="connection probability"),
+        Field("i", "ints", None, doc="pre indices (connectivity = indices)"),
+        Field("j", "ints", None, doc="post indices (connectivity = indices)"),
+        Field("autapses", "bool", False, doc="allow i == j when pre == post"),
+        Field("receptor", "str", "exc", choices=("exc", "inh")),
+        Field("w_init", "raw", doc="initial weight(s)"),
+        Field("w_init_high", "raw", None, doc="upper end of a uniform initial weight"),
+        Field("w_min", "raw", None, doc="lower bound (default 0)"),
+        Field("w_max", "raw", None, doc="upper bound (required for plastic rules)"),
+        Field("delay", "time", "0 ms", nonnegative=True),
+        Field("rule", "raw", None, doc="plasticity rule table (default static)"),
+    )
+
+    def check(self, where):
+        if self.rule is None:
+            self.rule = Static()
+        elif isinstance(self.rule, dict):
+            self.rule = RULES.build(self.rule, f"{where}.rule")
+        if self.connectivity == "fixed_probability" and (self.p is None or self.p > 1):
+            raise ModelError(f"{where}.p", "fixed_probability needs p in [0, 1]")
+        if self.connectivity == "indices":
+            if self.i is None or self.j is None or len(self.i) != len(self.j):
+                raise ModelError(f"{where}.i", "connectivity = indices needs lists i and j of equal length")
+        if self.rule.PLASTIC and self.w_max is None:
+            raise ModelError(f"{where}.w_max", f"required for the plastic rule {self.rule.TYPE!r}")
+
+    def weights_as(self, kind, where):
+        """Coerce the weight fields to physical ``kind`` ("current" or "conductance")."""
+        for name in ("w_init", "w_init_high", "w_min", "w_max"):
+            value = getattr(self, name)
+            if value is None:
+                continue
+            setattr(self, name, _weight(value, kind, f"{where}.{name}"))
+        if self.w_min is None:
+            self.w_min = 0 * KINDS[kind] if kind else 0.0
+        bad = np.asarray(self.w_init) < np.asarray(self.w_min)
+        if self.w_max is not None:
+            if not self.w_max > self.w_min:
+                raise ModelError(f"{where}.w_max", "must be above w_min")
+            top = self.w_init_high if self.w_init_high is not None else self.w_init
+            bad = bad | (np.asarray(top) > np.asarray(self.w_max) * (1 + 1e-9))
+        if np.any(bad):
+            raise ModelError(f"{where}.w_init", "initial weights must lie within [w_min, w_max]")
+
+
+def _weight(value, kind, where):
+    if kind is None:  # rate-native units: dimensionless weights
+        try:
+            return np.asarray(value, dtype=float) if np.ndim(value) else float(value)
+        except (TypeError, ValueError):
+            raise ModelError(where, f"expected a number (weights onto rate units are dimensionless), got {value!r}")
+    if isinstance(value, Quantity):
+        if get_dimensions(value) != get_dimensions(KINDS[kind]):
+            raise ModelError(where, f"wrong unit: weights onto this population are a {kind}, got {value}")
+        return value
+    if isinstance(value, (list, tuple)):
+        items = [parse_quantity(v, kind, f"{where}[{k}]") for k, v in enumerate(value)]
+        return Quantity(np.array([float(q) for q in items]), dim=get_dimensions(KINDS[kind]))
+    return parse_quantity(value, kind, where)

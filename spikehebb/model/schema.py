@@ -1,0 +1,183 @@
+"""Declarative, validated parameter sets: the base of every description.
+
+A description class lists its parameters as :class:`Field` objects; building
+one (from a model file table or from Python) checks names, units, signs and
+choices, and fails with a :class:`~spikehebb.model.errors.ModelError` that
+names the key.
+"""
+import numpy as np
+from brian2.units.fundamentalunits import Quantity, get_dimensions
+
+from .errors import ModelError
+from .units import KINDS, format_quantity, parse_quantity
+
+REQUIRED = object()
+
+
+class Field:
+    """One parameter of a description.
+
+    Parameters
+    ----------
+    name : str
+        Key in the model file.
+    kind : str
+        A physical kind from :data:`spikehebb.model.units.KINDS` (``"time"``,
+        ``"voltage"``, ...), or ``"float"``, ``"int"``, ``"str"``, ``"bool"``,
+        ``"ints"`` (list of integers), ``"raw"`` (passed through).
+    default : object
+        Value when absent; :data:`REQUIRED` if the key must be given.
+    positive, nonnegative : bool
+        Sign constraints (time constants are ``positive``).
+    choices : tuple of str
+        Allowed values for ``kind="str"``.
+    array : bool
+        Accept a list (or array) of values as well as a scalar.
+    doc : str
+        One line for generated documentation.
+    """
+
+    def __init__(self, name, kind, default=REQUIRED, *, positive=False, nonnegative=False,
+                 choices=(), array=False, doc=""):
+        self.name, self.kind, self.default = name, kind, default
+        self.positive, self.nonnegative = positive, nonnegative
+        self.choices, self.array, self.doc = tuple(choices), array, doc
+
+    def coerce(self, value, where):
+        """Validate ``value`` and return it in canonical form."""
+        if self.array and isinstance(value, (list, tuple, np.ndarray)) and self.kind not in ("ints", "raw"):
+            if len(value) == 0:
+                raise ModelError(where, "expected a non-empty list")
+            items = [self._scalar(v, f"{where}[{i}]") for i, v in enumerate(value)]
+            value = items[0].__class__(np.asarray(items), dim=get_dimensions(items[0])) \
+                if isinstance(items[0], Quantity) else np.asarray(items)
+            return value
+        return self._scalar(value, where)
+
+    def _scalar(self, value, where):
+        k = self.kind
+        if k in KINDS:
+            if isinstance(value, Quantity):
+                if get_dimensions(value) != get_dimensions(KINDS[k]):
+                    raise ModelError(where, f"wrong unit: expected a {k}, got {value}")
+                q = value
+            else:
+                q = parse_quantity(value, k, where)
+            self._check_sign(float(np.min(np.asarray(q))), value, where)
+            return q
+        if k == "float":
+            if isinstance(value, bool) or not isinstance(value, (int, float, np.number)):
+                raise ModelError(where, f"expected a number, got {value!r}")
+            self._check_sign(float(value), value, where)
+            return float(value)
+        if k == "int":
+            if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+                raise ModelError(where, f"expected an integer, got {value!r}")
+            self._check_sign(int(value), value, where)
+            return int(value)
+        if k == "bool":
+            if not isinstance(value, (bool, np.bool_)):
+                raise ModelError(where, f"expected true or false, got {value!r}")
+            return bool(value)
+        if k == "str":
+            if not isinstance(value, str):
+                raise ModelError(where, f"expected a string, got {value!r}")
+            if self.choices and value not in self.choices:
+                raise ModelError(where, f"expected one of {', '.join(self.choices)}; got {value!r}")
+            return value
+        if k == "ints":
+            arr = np.asarray(value)
+            if arr.ndim != 1 or not np.issubdtype(arr.dtype, np.integer):
+                raise ModelError(where, f"expected a list of integers, got {value!r}")
+            if (arr < 0).any():
+                raise ModelError(where, "expected non-negative indices")
+            return arr.astype(np.int64)
+        return value  # raw
+
+    def _check_sign(self, x, value, where):
+        if self.positive and not x > 0:
+            raise ModelError(where, f"must be positive, got {format_quantity(value) if isinstance(value, Quantity) else value!r}")
+        if self.nonnegative and not x >= 0:
+            raise ModelError(where, f"must not be negative, got {format_quantity(value) if isinstance(value, Quantity) else value!r}")
+
+
+def parse_fields(fields, values, where, *, ignore=()):
+    """Validate a mapping against ``fields``; return ``{name: value}`` with defaults.
+
+    Unknown keys and missing required keys raise :class:`ModelError`.
+    """
+    known = {f.name: f for f in fields}
+    for key in values:
+        if key not in known and key not in ignore:
+            raise ModelError(_join(where, key), f"unknown key; expected one of: {', '.join(sorted(known))}")
+    out = {}
+    for f in fields:
+        if f.name in values:
+            out[f.name] = f.coerce(values[f.name], _join(where, f.name))
+        elif f.default is REQUIRED:
+            raise ModelError(_join(where, f.name), "required key is missing")
+        else:
+            out[f.name] = f.default if f.default is None else f.coerce(f.default, _join(where, f.name))
+    return out
+
+
+def _join(where, key):
+    return f"{where}.{key}" if where else key
+
+
+class Description:
+    """Base of all inert descriptions: validated attributes, nothing else.
+
+    Subclasses set ``FIELDS`` (a tuple of :class:`Field`) and, when they are
+    chosen by a ``type`` key in a model file, ``TYPE``.
+    """
+
+    FIELDS = ()
+    TYPE = None
+
+    def __init__(self, _where="", **values):
+        for name, value in parse_fields(self.FIELDS, values, _where or self.TYPE or "").items():
+            setattr(self, name, value)
+        self._where = _where
+        self.check(_where or self.TYPE or "")
+
+    def check(self, where):
+        """Cross-field checks; override and raise :class:`ModelError`."""
+
+    def params(self):
+        """``{name: value}`` of all fields."""
+        return {f.name: getattr(self, f.name) for f in self.FIELDS}
+
+    def replace(self, **changes):
+        """A copy with some fields changed (validated again)."""
+        values = self.params()
+        values.update(changes)
+        return type(self)(_where=self._where, **{k: v for k, v in values.items() if v is not None})
+
+    def __repr__(self):
+        args = ", ".join(f"{k}={format_quantity(v) if isinstance(v, Quantity) and not np.ndim(v) else v!r}"
+                         for k, v in self.params().items())
+        return f"{type(self).__name__}({args})"
+
+
+class Registry:
+    """Maps a model file's ``type`` string to a :class:`Description` subclass."""
+
+    def __init__(self, what):
+        self.what = what
+        self.classes = {}
+
+    def register(self, cls):
+        self.classes[cls.TYPE] = cls
+        return cls
+
+    def build(self, table, where):
+        if not isinstance(table, dict):
+            raise ModelError(where, f"expected a table describing a {self.what}")
+        if "type" not in table:
+            raise ModelError(f"{where}.type", f"required key is missing; one of: {', '.join(sorted(self.classes))}")
+        name = table["type"]
+        if name not in self.classes:
+            raise ModelError(f"{where}.type", f"unknown {self.what} {name!r}; expected one of: {', '.join(sorted(self.classes))}")
+        values = {k: v for k, v in table.items() if k != "type"}
+        return self.classes[name](_where=where, **values)
