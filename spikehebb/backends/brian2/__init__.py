@@ -1,0 +1,157 @@
+"""The spiking backend: a :class:`~spikehebb.model.Network` as an explicit ``brian2.Network``.
+
+Every object gets an explicit clock and namespace; the run has its own seed
+(Brian2's generators and a ``numpy.random.Generator`` for connectivity and
+initial values). No magic ``run()``, no ``defaultclock``, and the device or
+target is set only for the duration of :func:`simulate` / :class:`Simulation`.
+"""
+import contextlib
+import time
+
+import brian2 as b2
+import numpy as np
+
+from ...model.rules import DASTDP
+from ...results import RunResult
+from .device import check_target, insert_seed_from_environment, run_standalone, target_context
+from .modulators import ModulatorBuild
+from .populations import POPULATION_BUILDERS
+from .record import Recorder
+from .synapses import build_projection
+
+__all__ = ["simulate", "Simulation"]
+
+
+class BuildContext:
+    """What builders share while one network is assembled."""
+
+    def __init__(self, network, seed):
+        self.network = network
+        self.clock = b2.Clock(dt=network.dt, name="spikehebb_clock")
+        self.rng = np.random.default_rng(seed)
+        self.groups, self.synapses, self.modulators = {}, {}, {}
+        self.modulator_update_dt = min(1 * b2.ms, max(network.dt, 0.1 * b2.ms) * 10)
+        # populations that must expose a modulator through a linked variable
+        self.linked_modulators = {}
+        for proj in (network.projections or {}).values():
+            if isinstance(proj.rule, DASTDP):
+                self.linked_modulators.setdefault(proj.post, set()).add(self.modulator_var(proj.rule.modulator))
+
+    @staticmethod
+    def modulator_var(name):
+        return f"da_{name}"
+
+
+class Simulation:
+    """One built network that can be run repeatedly (trials) without rebuilding.
+
+    With ``cpp_standalone`` the project is compiled once; each further
+    :meth:`run` executes the same binary with a new seed (read from the
+    environment) and optional ``run_args``. Use as a context manager: the
+    Brian2 device is restored on exit.
+
+    Examples
+    --------
+    >>> with Simulation(network, target="numpy") as sim:   # doctest: +SKIP
+    ...     results = [sim.run(seed=s) for s in range(5)]
+    """
+
+    def __init__(self, network, *, target=None, seed=0, duration=None, progress=False, build_dir=None):
+        self.network = network
+        self.target = check_target(target)
+        self.duration = duration if duration is not None else network.duration
+        self.progress = progress
+        self.seed = seed
+        self._stack = contextlib.ExitStack()
+        self.project = self._stack.enter_context(target_context(self.target, build_dir))
+        try:
+            self._build(seed)
+        except BaseException:
+            self._stack.close()
+            raise
+        self.runs = 0
+
+    def _build(self, seed):
+        net_desc = self.network
+        if self.target == "cpp_standalone":
+            insert_seed_from_environment()
+        ctx = self.ctx = BuildContext(net_desc, seed)
+        for name, pop in net_desc.populations.items():
+            ctx.groups[name] = POPULATION_BUILDERS.build(pop, name, ctx)
+        objects = list(ctx.groups.values())
+        for name, mod in net_desc.modulators.items():
+            ctx.modulators[name] = ModulatorBuild(name, mod, ctx)
+            objects += ctx.modulators[name].objects
+        for pop_name, variables in ctx.linked_modulators.items():
+            for var in variables:
+                mod = ctx.modulators[var[len("da_"):]]
+                n = ctx.groups[pop_name].N
+                setattr(ctx.groups[pop_name], var, b2.linked_var(mod.group, "x", index=np.zeros(n, int)))
+        for name, proj in net_desc.projections.items():
+            ctx.synapses[name] = build_projection(proj, name, ctx)
+        objects += list(ctx.synapses.values())
+        self.recorder = Recorder(net_desc, ctx)
+        self.net = b2.Network(objects + self.recorder.objects, name="spikehebb_network")
+        if self.target != "cpp_standalone":
+            b2.seed(seed)
+            self.net.store("initial")
+        else:
+            self.net.run(self.duration, namespace={}, report="stderr" if self.progress else None)
+
+    def run(self, seed=None, run_args=None):
+        """Run (again) from the initial state; returns a :class:`RunResult`.
+
+        Parameters
+        ----------
+        seed : int, optional
+            Seed of the spike generators for this trial (default: the build seed).
+            Connectivity and initial values stay those of the build.
+        run_args : dict, optional
+            ``{group.variable: values}`` initial values for this trial
+            (Brian2 ``run_args`` in standalone mode).
+        """
+        seed = self.seed if seed is None else seed
+        t0 = time.perf_counter()
+        if self.target == "cpp_standalone":
+            run_standalone(self.project, seed, run_args, first=self.runs == 0)
+        else:
+            self.net.restore("initial")
+            b2.seed(seed)
+            for view, values in (run_args or {}).items():
+                view.set_item(slice(None), values)
+            self.net.run(self.duration, namespace={}, report=_tqdm_report() if self.progress else None)
+        self.runs += 1
+        result = self.recorder.collect(self.network, self.ctx, float(self.duration))
+        result.info["sim_seconds"] = time.perf_counter() - t0
+        return result
+
+    def close(self):
+        self._stack.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+
+def simulate(network, *, seed=0, target=None, duration=None, progress=False):
+    """Build and run ``network`` once on Brian2; see :func:`spikehebb.backends.simulate`."""
+    with Simulation(network, target=target, seed=seed, duration=duration, progress=progress) as sim:
+        result = sim.run(seed)
+        result.info["target"] = sim.target
+        return result
+
+
+def _tqdm_report():
+    from tqdm import tqdm
+    bar = {}
+
+    def report(elapsed, completed, start, duration):
+        if "bar" not in bar:
+            bar["bar"] = tqdm(total=100, unit="%", desc="simulating", leave=False)
+        bar["bar"].n = int(round(100 * completed))
+        bar["bar"].refresh()
+        if completed >= 1:
+            bar["bar"].close()
+    return report

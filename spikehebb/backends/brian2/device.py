@@ -1,0 +1,92 @@
+"""Code-generation targets and the Brian2 device, set and restored per run.
+
+Brian2 keeps its device and ``prefs.codegen.target`` as process-wide state;
+this module is the only place that touches them, and always puts them back.
+"""
+import contextlib
+import os
+import shutil
+import tempfile
+
+import brian2
+from brian2.devices.device import reset_device, runtime_device
+
+from ...model.errors import ModelError
+
+TARGETS = ("numpy", "cython", "cpp_standalone")
+SEED_ENV = "SPIKEHEBB_SEED"
+
+
+def compiler_available():
+    """True when a C++ compiler is on PATH (needed by cython and cpp_standalone)."""
+    return bool(shutil.which(os.environ.get("CXX", "g++")) or shutil.which("c++"))
+
+
+def default_target():
+    """``cpp_standalone`` where a C++ compiler works, else ``numpy``."""
+    return "cpp_standalone" if compiler_available() else "numpy"
+
+
+def check_target(target):
+    target = target or default_target()
+    if target not in TARGETS:
+        raise ModelError("--target", f"unknown target {target!r}; expected one of: {', '.join(TARGETS)}")
+    if target != "numpy" and not compiler_available():
+        raise ModelError("--target", f"{target} needs a C++ compiler (g++), none found; use --target numpy")
+    return target
+
+
+@contextlib.contextmanager
+def target_context(target, build_dir=None):
+    """Select ``target`` for the objects built inside; restore everything after.
+
+    For ``cpp_standalone`` a fresh project directory is used per run (under
+    ``build_dir`` or a temporary directory) so concurrent runs never collide.
+    Yields the project directory (or None for runtime targets).
+    """
+    old_target = brian2.prefs.codegen.target
+    if brian2.get_device() is not runtime_device:
+        raise RuntimeError("another Brian2 device is active in this process; "
+                           "spikehebb runs one standalone simulation at a time")
+    if target != "cpp_standalone":
+        brian2.prefs.codegen.target = target
+        try:
+            yield None
+        finally:
+            brian2.prefs.codegen.target = old_target
+        return
+    project = tempfile.mkdtemp(prefix="spikehebb-b2-", dir=build_dir)
+    brian2.set_device("cpp_standalone", directory=project, build_on_run=False)
+    try:
+        yield project
+    finally:
+        brian2.get_device().reinit()  # forget this project's objects and arrays
+        reset_device()  # back to the device active before (runtime)
+        brian2.prefs.codegen.target = old_target
+        if not os.environ.get("SPIKEHEBB_KEEP_BUILD"):
+            shutil.rmtree(project, ignore_errors=True)
+
+
+def insert_seed_from_environment():
+    """Seed the standalone random generators from ``$SPIKEHEBB_SEED`` at start-up.
+
+    Brian2 compiles a fixed seed into standalone code; reading it from the
+    environment lets repeated trials with new seeds reuse one build.
+    """
+    threads = brian2.prefs.devices.cpp_standalone.openmp_threads or 1
+    brian2.device.insert_code("main", f"""
+    {{
+        const char* _spikehebb_seed = std::getenv("{SEED_ENV}");
+        unsigned long _s = _spikehebb_seed ? std::strtoul(_spikehebb_seed, 0, 10) : 0UL;
+        for (int _i = 0; _i < {threads}; _i++) brian::_random_generators[_i].seed(_s + _i);
+    }}""")
+
+
+def run_standalone(project, seed, run_args=None, first=False):
+    """Compile (first time only) and run the standalone project with ``seed``."""
+    dev = brian2.get_device()
+    dev.run_environment_variables[SEED_ENV] = str(int(seed))
+    if first:
+        dev.build(directory=project, compile=True, run=True, with_output=False, run_args=run_args)
+    else:
+        dev.run(directory=project, with_output=False, run_args=run_args)

@@ -1,0 +1,59 @@
+"""Builders for populations: one per description type."""
+import brian2 as b2
+
+from ...model.neurons import LIF, PoissonInput, SpikeTimes
+from .. import BuilderRegistry
+
+POPULATION_BUILDERS = BuilderRegistry("spike")
+
+_SYNAPTIC_CURRENT = {
+    "current": ("I_e - I_i", "dI_e/dt = -I_e/tau_e : amp\ndI_i/dt = -I_i/tau_i : amp"),
+    "conductance": ("g_e*(e_e - v) + g_i*(e_i - v)",
+                    "dg_e/dt = -g_e/tau_e : siemens\ndg_i/dt = -g_i/tau_i : siemens"),
+}
+#: name of the variable a spike increments, by (synapse type, receptor)
+TARGET_VARIABLE = {("current", "exc"): "I_e", ("current", "inh"): "I_i",
+                   ("conductance", "exc"): "g_e", ("conductance", "inh"): "g_i"}
+
+
+def lif_equations(pop, extra=""):
+    """Brian2 equations of a :class:`~spikehebb.model.LIF` population."""
+    i_syn, syn_eqs = _SYNAPTIC_CURRENT[pop.synapse]
+    noise = " + sigma*sqrt(2/tau_m)*xi" if float(pop.sigma) > 0 else ""
+    return (f"dv/dt = (v_rest - v + r_m*(i_ext + {i_syn}))/tau_m{noise} : volt (unless refractory)\n"
+            f"{syn_eqs}\ni_ext : amp\n{extra}")
+
+
+@POPULATION_BUILDERS.register(LIF)
+def build_lif(pop, name, ctx):
+    namespace = {k: getattr(pop, k) for k in ("tau_m", "r_m", "v_rest", "v_reset", "v_th", "tau_e",
+                                              "tau_i", "e_e", "e_i", "sigma")}
+    extra = "".join(f"{var} : 1 (linked)\n" for var in ctx.linked_modulators.get(name, ()))
+    # exact integration where the equations are linear with constant coefficients
+    method = "exact" if pop.synapse == "current" and float(pop.sigma) == 0 else "euler"
+    group = b2.NeuronGroup(pop.n, lif_equations(pop, extra), threshold="v > v_th", reset="v = v_reset",
+                           refractory=pop.t_ref, method=method, namespace=namespace,
+                           clock=ctx.clock, name=f"pop_{name}")
+    group.i_ext = pop.i_ext
+    if pop.v_init == "uniform":
+        lo, hi = float(pop.v_reset), float(pop.v_th)
+        group.v = (lo + (hi - lo) * ctx.rng.random(pop.n)) * b2.volt
+    else:
+        group.v = pop.v_rest
+    return group
+
+
+@POPULATION_BUILDERS.register(PoissonInput)
+def build_poisson(pop, name, ctx):
+    table = pop.rate_array(None)
+    if table is None:
+        return b2.PoissonGroup(pop.n, rates=pop.rate, clock=ctx.clock, name=f"pop_{name}")
+    rates, step = table
+    timed = b2.TimedArray(rates * b2.Hz, dt=step * b2.second, name=f"rates_{name}")
+    return b2.PoissonGroup(pop.n, rates=f"rates_{name}(t, i)", namespace={f"rates_{name}": timed},
+                           clock=ctx.clock, name=f"pop_{name}")
+
+
+@POPULATION_BUILDERS.register(SpikeTimes)
+def build_spike_times(pop, name, ctx):
+    return b2.SpikeGeneratorGroup(pop.n, pop.indices, pop.times, clock=ctx.clock, name=f"pop_{name}")

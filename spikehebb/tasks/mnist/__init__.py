@@ -1,0 +1,1 @@
+"""Hebbian learning with dopamine reward on MNIST (shallow, convolutional, spiking)."""
