@@ -14,7 +14,7 @@ import numpy as np
 from ...model.rules import DASTDP
 from ...results import RunResult
 from .device import check_target, insert_seed_from_environment, run_standalone, target_context
-from .modulators import ModulatorBuild
+from .modulators import ModulatorBuild, broadcast_modulator
 from .populations import POPULATION_BUILDERS
 from .record import Recorder
 from .synapses import build_projection
@@ -30,8 +30,9 @@ class BuildContext:
         self.clock = b2.Clock(dt=network.dt, name="spikehebb_clock")
         self.rng = np.random.default_rng(seed)
         self.groups, self.synapses, self.modulators = {}, {}, {}
-        self.modulator_update_dt = min(1 * b2.ms, max(network.dt, 0.1 * b2.ms) * 10)
-        # populations that must expose a modulator through a linked variable
+        # weights follow c*d in steps short against tau_d (exact between events, see synapses.py)
+        self.modulator_update_dt = 10 * b2.ms
+        # populations whose synapses read a modulator (a copy of its concentration)
         self.linked_modulators = {}
         for proj in (network.projections or {}).values():
             if isinstance(proj.rule, DASTDP):
@@ -83,10 +84,9 @@ class Simulation:
             ctx.modulators[name] = ModulatorBuild(name, mod, ctx)
             objects += ctx.modulators[name].objects
         for pop_name, variables in ctx.linked_modulators.items():
-            for var in variables:
-                mod = ctx.modulators[var[len("da_"):]]
-                n = ctx.groups[pop_name].N
-                setattr(ctx.groups[pop_name], var, b2.linked_var(mod.group, "x", index=np.zeros(n, int)))
+            for var in sorted(variables):
+                objects.append(broadcast_modulator(ctx.modulators[var[len("da_"):]], var,
+                                                   ctx.groups[pop_name], ctx))
         for name, proj in net_desc.projections.items():
             ctx.synapses[name] = build_projection(proj, name, ctx)
         objects += list(ctx.synapses.values())

@@ -2,7 +2,8 @@
 
 The group's ``x`` is the concentration above baseline; it decays with
 ``tau`` and jumps at reward events. Plastic synapses read it through a
-linked variable of their post-synaptic group. Everything is event-driven or
+copy in their post-synaptic group, kept current by a summed variable
+(Brian2 synapses cannot read a third group directly). Everything is event-driven or
 runs in ``run_regularly`` operations, so it compiles in every target,
 standalone included.
 """
@@ -78,3 +79,11 @@ def build_rpe(source, mod, ctx):
     mod.group.namespace.update(sign=sign, n_pop=n, period=source.period, target=source.target_rate,
                                alpha=source.alpha, amount=source.amount)
     return [counter]
+
+
+def broadcast_modulator(mod, var, group, ctx):
+    """Keep ``group.var`` equal to the modulator's concentration above baseline."""
+    syn = b2.Synapses(mod.group, group, f"{var}_post = x_pre : 1 (summed)", clock=ctx.clock,
+                      name=f"mod_{mod.name}_to_{group.name}")
+    syn.connect(i=0, j=np.arange(len(group)))
+    return syn

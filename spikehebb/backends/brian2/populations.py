@@ -28,7 +28,7 @@ def lif_equations(pop, extra=""):
 def build_lif(pop, name, ctx):
     namespace = {k: getattr(pop, k) for k in ("tau_m", "r_m", "v_rest", "v_reset", "v_th", "tau_e",
                                               "tau_i", "e_e", "e_i", "sigma")}
-    extra = "".join(f"{var} : 1 (linked)\n" for var in ctx.linked_modulators.get(name, ()))
+    extra = "".join(f"{var} : 1\n" for var in ctx.linked_modulators.get(name, ()))
     # exact integration where the equations are linear with constant coefficients
     method = "exact" if pop.synapse == "current" and float(pop.sigma) == 0 else "euler"
     group = b2.NeuronGroup(pop.n, lif_equations(pop, extra), threshold="v > v_th", reset="v = v_reset",

@@ -67,8 +67,9 @@ def hebbian_step(W, pre, post, eps, da=None):
         Dopamine per sample; 1 when omitted.
     """
     g = post * eps if da is None else post * (eps * np.asarray(da, dtype=W.dtype))[:, None]
+    # decay first: the decay term uses the weights before this update
+    W *= 1.0 - g.sum(0)
     W += pre.T @ g
-    W -= g.sum(0) * W
     np.maximum(W, 1e-10, out=W)
     return W
 

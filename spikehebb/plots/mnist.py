@@ -1,0 +1,80 @@
+"""Figures of the MNIST networks: receptive fields, learning curve, confusion
+matrix. Every function takes data and an optional ``ax``, returns the axes and
+never calls ``show()``."""
+import numpy as np
+
+
+def _ax(ax, figsize=(6, 4)):
+    if ax is None:
+        import matplotlib.pyplot as plt
+        _, ax = plt.subplots(figsize=figsize)
+    return ax
+
+
+def tile(fields, side, pad=1):
+    """Arrange ``(n, side*side)`` fields (each scaled to [0, 1]) in a square mosaic."""
+    fields = np.asarray(fields, dtype=float).reshape(len(fields), side, side)
+    lo = fields.min((1, 2), keepdims=True)
+    hi = fields.max((1, 2), keepdims=True)
+    fields = (fields - lo) / np.where(hi > lo, hi - lo, 1.0)
+    n = len(fields)
+    cols = int(np.ceil(np.sqrt(n)))
+    rows = int(np.ceil(n / cols))
+    out = np.ones((rows * (side + pad) + pad, cols * (side + pad) + pad))
+    for k, f in enumerate(fields):
+        r, c = divmod(k, cols)
+        out[pad + r * (side + pad):pad + r * (side + pad) + side,
+            pad + c * (side + pad):pad + c * (side + pad) + side] = f
+    return out
+
+
+def receptive_fields(W, side, ax=None, title="receptive fields", labels=None):
+    """Show the columns of ``W`` (n_in, n_units) as ``side x side`` images.
+
+    ``labels`` (one class per unit, optional) is written in the title count.
+    """
+    ax = _ax(ax, (6, 6))
+    fields = np.log(np.asarray(W).T)  # the units are driven by log-weights
+    ax.imshow(tile(fields, side), cmap="gray_r", interpolation="nearest")
+    ax.set_axis_off()
+    ax.set_title(f"{title} ({W.shape[1]} units)")
+    return ax
+
+
+def learning_curve(test_error, train_error, phase, ax=None, title="learning curve"):
+    """Error (percent) per epoch; the dopamine epochs are shaded."""
+    ax = _ax(ax)
+    ep = np.arange(1, len(test_error) + 1)
+    ax.plot(ep, 100 * np.asarray(test_error), "o-", ms=3, label="test")
+    ax.plot(ep, 100 * np.asarray(train_error), "s-", ms=3, label="train (online, greedy)")
+    phase = np.asarray(phase)
+    if phase.any():
+        first = int(np.argmax(phase > 0)) + 1
+        ax.axvspan(first - 0.5, len(phase) + 0.5, color="tab:orange", alpha=0.15, label="dopamine phase")
+    ax.set_xlabel("epoch")
+    ax.set_ylabel("error (%)")
+    ax.set_yscale("log")
+    ax.set_title(title)
+    ax.legend()
+    return ax
+
+
+def confusion_matrix(cm, ax=None, title="confusion matrix (test)"):
+    """Row-normalised confusion matrix (true class in rows), in percent."""
+    ax = _ax(ax, (5, 4.5))
+    cm = np.asarray(cm, dtype=float)
+    pct = 100 * cm / np.maximum(cm.sum(1, keepdims=True), 1)
+    im = ax.imshow(pct, cmap="Blues", vmin=0, vmax=100)
+    n = len(cm)
+    for i in range(n):
+        for j in range(n):
+            if pct[i, j] >= 0.5:
+                ax.text(j, i, f"{pct[i, j]:.0f}" if i == j else f"{pct[i, j]:.1f}", ha="center",
+                        va="center", fontsize=6, color="white" if pct[i, j] > 50 else "black")
+    ax.set_xticks(range(n))
+    ax.set_yticks(range(n))
+    ax.set_xlabel("predicted")
+    ax.set_ylabel("true")
+    ax.set_title(title)
+    ax.figure.colorbar(im, ax=ax, label="% of true class")
+    return ax

@@ -1,0 +1,89 @@
+"""Task ``mnist_conv``: the convolutional Hebbian + dopamine network on MNIST
+(extension of Holca-Lamarre's HebbianCNN), rate backend.
+
+Errors are fractions in [0, 1]. ``seconds_per_epoch`` is the mean over the
+feedforward (Hebbian and dopamine) epochs; the convolutional epochs' time is
+reported as ``seconds_per_conv_epoch``. See :mod:`spikehebb.tasks.mnist.conv`.
+"""
+import json
+import os
+import time
+
+import numpy as np
+
+from ...model.errors import ModelError
+from ...model.schema import Field
+from ...results import save_npz
+from .common import LEARNING, effective, images, result
+from .conv import ConvNet
+from .training import _jsonable, run_epochs
+
+PARAMS = (
+    Field("n_maps", "int", 20, positive=True, doc="convolutional maps (5 x 5 filters)"),
+    Field("n_feedf", "int", 49, positive=True, doc="feedforward soft winner-take-all units"),
+    Field("A_conv", "float", 900.0, positive=True, doc="each 5 x 5 patch sums to A_conv (offset 1 included)"),
+    Field("A_feedf", "float", 4704.0, positive=True,
+          doc="pooled features sum to A_feedf (offset 1 included); 4704 = 1.2 x 3920"),
+    Field("t_conv", "float", 0.1, positive=True, doc="softmax temperature across maps"),
+    Field("eps_conv", "float", 2e-4, positive=True, doc="learning rate of the filters, per patch"),
+    Field("conv_epochs", "int", 1, nonnegative=True, doc="Hebbian passes of the convolutional layer"),
+    Field("conv_batch", "int", 20, positive=True, doc="images per convolutional update"),
+    Field("quick_conv_epochs", "int", 1, nonnegative=True, doc="--quick: convolutional passes"),
+) + LEARNING
+
+CONV_CKPT = "checkpoint_conv.npz"
+
+
+def _train_conv(net, x, ctx, params):
+    """Convolutional epochs, each checkpointed (weights + generator state)."""
+    rng = np.random.default_rng([ctx.seed, 2])
+    path = os.path.join(ctx.out_dir, CONV_CKPT) if ctx.out_dir else None
+    secs = []
+    if ctx.resume and path and os.path.exists(path):
+        with np.load(path) as z:
+            if str(z["params"]) != _jsonable(params):
+                raise ModelError("--resume", f"{path} was written with other parameters or seed")
+            net.W_conv, net.conv_done = np.array(z["W_conv"]), int(z["done"])
+            rng.bit_generator.state = json.loads(str(z["rng"]))
+            secs = list(z["seconds"])
+    while net.conv_done < params["conv_epochs"]:
+        t0 = time.perf_counter()
+        net.train_conv_epoch(x, rng)
+        secs.append(time.perf_counter() - t0)
+        if path:
+            save_npz(path, {"W_conv": net.W_conv, "done": np.array(net.conv_done), "seconds": np.array(secs),
+                            "rng": np.array(json.dumps(rng.bit_generator.state)),
+                            "params": np.array(_jsonable(params))})
+    return secs
+
+
+def run(params, ctx):
+    """Train the filters, then the feedforward and classifier layers; test."""
+    if ctx.backend not in ("rate", None):
+        raise ModelError("--backend", "mnist_conv runs on the rate backend only")
+    p = effective(params, ctx)
+    if ctx.quick:
+        p["conv_epochs"] = p["quick_conv_epochs"]
+    xtr, ltr, xte, lte = images(ctx, p["n_train"])
+    net = ConvNet(p, np.random.default_rng([ctx.seed, 0]))
+    key = {**p, "seed": ctx.seed, "task": "mnist_conv"}
+    conv_secs = _train_conv(net, xtr, ctx, key)
+    t0 = time.perf_counter()
+    ftr, fte = net.features(xtr), net.features(xte)
+    feat_sec = time.perf_counter() - t0
+    head = net.head
+    hist = run_epochs(net, p["epochs_hebb"], p["epochs_dopa"],
+                      lambda dopa, rng: head.train_epoch(ftr, ltr, dopa, rng),
+                      lambda: float(np.mean(head.predict(fte) != lte)),
+                      ctx, key, "mnist_conv")
+    train_err = float(np.mean(head.predict(ftr) != ltr))
+    m, h = p["n_maps"], 14
+    # feedforward fields summed over maps, shown on the 14 x 14 pooled grid
+    ff = np.log(head.W_hid).reshape(h, h, m, -1).sum(2).reshape(h * h, -1)
+    return result(hist, head.predict(fte), lte, train_err,
+                  {"conv_filters": (net.W_conv, 5, "convolutional filters (log W)"),
+                   "feedforward_fields": (np.exp(ff / m), h, "feedforward fields (pooled grid)")},
+                  p, ctx,
+                  extra_metrics={"seconds_per_conv_epoch": float(np.mean(conv_secs)) if conv_secs else 0.0,
+                                 "seconds_features": feat_sec, "conv_epochs": int(p["conv_epochs"])},
+                  extra_arrays={"W_conv": net.W_conv, "W_feedf": head.W_hid, "W_out": head.W_out})
