@@ -80,8 +80,6 @@ class Network(Description):
                 raise ModelError(p("record", "weights"), f"no projection {name!r}")
         from .measures import build_measures
         self.metrics = build_measures(self.metrics, self, p("metrics"))
-        if self.quick_duration is not None and self.quick_duration > self.duration:
-            raise ModelError(p("quick_duration"), "must not exceed duration")
         if not self.dt < self.duration:
             raise ModelError(p("dt"), "must be shorter than duration")
 

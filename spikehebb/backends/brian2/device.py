@@ -56,12 +56,16 @@ def target_context(target, build_dir=None):
             brian2.prefs.codegen.target = old_target
         return
     project = tempfile.mkdtemp(prefix="spikehebb-b2-", dir=build_dir)
+    old_make = brian2.prefs.devices.cpp_standalone.extra_make_args_unix
+    # Brian2's default "make -j" starts one compiler per file at once; bound it by the cores
+    brian2.prefs.devices.cpp_standalone.extra_make_args_unix = [f"-j{os.cpu_count() or 1}"]
     brian2.set_device("cpp_standalone", directory=project, build_on_run=False)
     try:
         yield project
     finally:
         brian2.get_device().reinit()  # forget this project's objects and arrays
         reset_device()  # back to the device active before (runtime)
+        brian2.prefs.devices.cpp_standalone.extra_make_args_unix = old_make
         brian2.prefs.codegen.target = old_target
         if not os.environ.get("SPIKEHEBB_KEEP_BUILD"):
             shutil.rmtree(project, ignore_errors=True)
