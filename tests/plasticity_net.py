@@ -8,7 +8,8 @@ W_MAX = 1e-12          # 1 pA: the plastic synapses barely touch the post neuron
 TEACHER_W = "200 nA"   # with tau_e = 0.05 ms: one post spike exactly one step after each teacher spike
 
 
-def forced_pairs_network(pre_trains, teacher_times, rule, w0=0.5, duration=None, trace=False):
+def forced_pairs_network(pre_trains, teacher_times, rule, w0=0.5, duration=None, trace=False,
+                         modulators=None):
     """``len(pre_trains)`` pre neurons onto one LIF neuron whose spikes a teacher sets.
 
     Times in seconds (multiples of DT). Returns the Network; post spikes come
@@ -31,6 +32,7 @@ def forced_pairs_network(pre_trains, teacher_times, rule, w0=0.5, duration=None,
             "plastic": Projection(pre="pre", post="post", w_init=f"{w0} pA", w_max="1 pA", rule=rule),
             "teach": Projection(pre="teacher", post="post", w_init=TEACHER_W),
         },
+        modulators=modulators,
         record={"spikes": ["post"], "weights": ["plastic"] if trace else [],
                 "weight_synapses": len(pre_trains), "weight_dt": f"{DT * 1e3} ms"},
     )

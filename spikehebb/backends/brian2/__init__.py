@@ -30,8 +30,6 @@ class BuildContext:
         self.clock = b2.Clock(dt=network.dt, name="spikehebb_clock")
         self.rng = np.random.default_rng(seed)
         self.groups, self.synapses, self.modulators = {}, {}, {}
-        # weights follow c*d in steps short against tau_d (exact between events, see synapses.py)
-        self.modulator_update_dt = 10 * b2.ms
         # populations whose synapses read a modulator (a copy of its concentration)
         self.linked_modulators = {}
         for proj in (network.projections or {}).values():

@@ -23,15 +23,17 @@ class ModulatorBuild:
 
     def __init__(self, name, description, ctx):
         self.name, self.description = name, description
-        eqs = ("dx/dt = -x/tau : 1\nt_reward : second\ntpre : second\n"
+        # pulse: what arrived in this time step, seen by the plastic synapses next step
+        eqs = ("dx/dt = -x/tau : 1\npulse : 1\nt_reward : second\ntpre : second\n"
                "count : 1\nrbar : 1\nn_rewards : 1\n")
         self.group = b2.NeuronGroup(1, eqs, threshold="t >= t_reward",
-                                    reset="t_reward = far\nx += amount\nn_rewards += 1",
+                                    reset="t_reward = far\nx += amount\npulse += amount\nn_rewards += 1",
                                     method="exact", clock=ctx.clock, name=f"mod_{name}",
                                     namespace={"tau": description.tau, "far": _FAR * b2.second,
                                                "amount": getattr(description.source, "amount", 0.0)})
         self.group.t_reward = _FAR * b2.second
         self.group.tpre = -_FAR * b2.second
+        self.group.run_regularly("pulse = 0", when="before_synapses", name=f"mod_{name}_clear")
         self.objects = [self.group]
         self.objects += SOURCE_BUILDERS.build(description.source, self, ctx) or []
 
@@ -41,7 +43,7 @@ def build_schedule(source, mod, ctx):
     k = np.size(source.times)
     gen = b2.SpikeGeneratorGroup(k, np.arange(k), np.atleast_1d(source.times), clock=ctx.clock,
                                  name=f"mod_{mod.name}_schedule")
-    syn = b2.Synapses(gen, mod.group, "a : 1", on_pre="x_post += a\nn_rewards_post += 1",
+    syn = b2.Synapses(gen, mod.group, "a : 1", on_pre="x_post += a\npulse_post += a\nn_rewards_post += 1",
                       clock=ctx.clock, name=f"mod_{mod.name}_schedule_syn")
     syn.connect(i=np.arange(k), j=0)
     syn.a = source.amounts
@@ -74,7 +76,8 @@ def build_rpe(source, mod, ctx):
     sign = 1 if source.direction == "above" else -1
     mod.group.run_regularly(
         "R = int(sign*(count/(n_pop*period) - target) >= 0)\n"
-        "x += amount*(R - rbar)\nrbar += alpha*(R - rbar)\nn_rewards += R\ncount = 0",
+        "x += amount*(R - rbar)\npulse += amount*(R - rbar)\nrbar += alpha*(R - rbar)\n"
+        "n_rewards += R\ncount = 0",
         dt=source.period, when="end", name=f"mod_{mod.name}_rpe")
     mod.group.namespace.update(sign=sign, n_pop=n, period=source.period, target=source.target_rate,
                                alpha=source.alpha, amount=source.amount)
@@ -82,8 +85,10 @@ def build_rpe(source, mod, ctx):
 
 
 def broadcast_modulator(mod, var, group, ctx):
-    """Keep ``group.var`` equal to the modulator's concentration above baseline."""
-    syn = b2.Synapses(mod.group, group, f"{var}_post = x_pre : 1 (summed)", clock=ctx.clock,
+    """Keep ``group.var`` (and ``group.var_pulse``) equal to the modulator's level above
+    baseline (and to the pulse of the last step)."""
+    syn = b2.Synapses(mod.group, group, f"{var}_post = x_pre : 1 (summed)\n"
+                      f"{var}_pulse_post = pulse_pre : 1 (summed)", clock=ctx.clock,
                       name=f"mod_{mod.name}_to_{group.name}")
     syn.connect(i=0, j=np.arange(len(group)))
     return syn

@@ -28,11 +28,14 @@ def lif_equations(pop, extra=""):
 def build_lif(pop, name, ctx):
     namespace = {k: getattr(pop, k) for k in ("tau_m", "r_m", "v_rest", "v_reset", "v_th", "tau_e",
                                               "tau_i", "e_e", "e_i", "sigma")}
-    extra = "".join(f"{var} : 1\n" for var in ctx.linked_modulators.get(name, ()))
+    # modulator copies: level (x) and this step's pulse, which raises an event of that name
+    mods = sorted(ctx.linked_modulators.get(name, ()))
+    extra = "".join(f"{var} : 1\n{var}_pulse : 1\n" for var in mods)
     # exact integration where the equations are linear with constant coefficients
     method = "exact" if pop.synapse == "current" and float(pop.sigma) == 0 else "euler"
     group = b2.NeuronGroup(pop.n, lif_equations(pop, extra), threshold="v > v_th", reset="v = v_reset",
                            refractory=pop.t_ref, method=method, namespace=namespace,
+                           events={var: f"{var}_pulse != 0" for var in mods},
                            clock=ctx.clock, name=f"pop_{name}")
     group.i_ext = pop.i_ext
     if pop.v_init == "uniform":

@@ -26,6 +26,7 @@ class RuleCode:
     on_pre: str = ""
     on_post: str = ""
     namespace: dict = field(default_factory=dict)
+    post_events: dict = field(default_factory=dict)  # pathway -> (post group event, code)
     setup: object = None  # called with (synapses, ctx) after connect()
 
 
@@ -85,31 +86,36 @@ def build_triplet(rule, proj, ctx, unit):
 
 @RULE_BUILDERS.register(DASTDP)
 def build_da_stdp(rule, proj, ctx, unit):
+    """DA-STDP, event-driven: nothing runs between spikes and dopamine pulses.
+
+    Between events, c and the dopamine excess x both decay exponentially, so the
+    integral of eta w_max c(t) d(t) that an event starts is known in closed form and is
+    booked when the event happens: a change dc of the eligibility at time s adds
+    eta w_max dc (x(s) tau_e + d_0 tau_c), a pulse of size a adds eta w_max c a tau_e,
+    with 1/tau_e = 1/tau_c + 1/tau_d. The final weights are exact (up to clipping);
+    the weight steps at events instead of ramping over tau_e.
+    """
     mod = ctx.modulators[rule.modulator]
     ns = _stdp_namespace(rule, proj)
     tau_d = mod.description.tau
-    tau_e = 1 / (1 / rule.tau_c + 1 / tau_d)
-    step = ctx.modulator_update_dt
     ns.update(tau_c=rule.tau_c, eta=rule.learning_rate, d_base=mod.description.baseline,
-              # exact integral over one update step of c(t) d(t), both decaying exponentially
-              k_pulse=tau_e * (1 - np.exp(-float(step / tau_e))),
-              k_base=rule.tau_c * (1 - np.exp(-float(step / rule.tau_c))))
-    # the eligibility trace c is event-driven: stored with the time tc of its last change
-    stdp_into_c = "c = c*exp(-(t - tc)/tau_c) + {dc}\ntc = t"
-    var = f"{ctx.modulator_var(rule.modulator)}_post"
+              tau_e=1 / (1 / rule.tau_c + 1 / tau_d))
+    var = ctx.modulator_var(rule.modulator)
+    # the eligibility trace c is stored with the time tc of its last change
+    book = ("c = c*exp(-(t - tc)/tau_c) + dc\ntc = t\n"
+            f"w = clip(w + eta*w_max*dc*({var}_post*tau_e + d_base*tau_c), w_min, w_max)")
+    pulse = (f"w = clip(w + eta*w_max*c*exp(-(t - tc)/tau_c)*{var}_pulse_post*tau_e, w_min, w_max)")
 
     def setup(syn, ctx):
         syn.tc = 0 * b2.second
-        syn.run_regularly(
-            f"w = clip(w + eta*w_max*c*exp(-(t - tc)/tau_c)*({var}*k_pulse + d_base*k_base), w_min, w_max)",
-            dt=step, when="end", name=f"{syn.name}_dopamine")
 
     return RuleCode(
         model=("c : 1\ntc : second\n"
                "dapre/dt = -apre/tau_plus : 1 (event-driven)\n"
                "dapost/dt = -apost/tau_minus : 1 (event-driven)\n" + _COINCIDENCE_VARS),
-        on_pre=(stdp_into_c.format(dc="-a_minus*apost") + "\napre_before = apre\ntpre = t\napre += 1"),
-        on_post=(f"{_APRE_EFFECTIVE}\n" + stdp_into_c.format(dc="a_plus*apre_eff") + "\napost += 1"),
+        on_pre=f"dc = -a_minus*apost\n{book}\napre_before = apre\ntpre = t\napre += 1",
+        on_post=f"{_APRE_EFFECTIVE}\ndc = a_plus*apre_eff\n{book}\napost += 1",
+        post_events={"dopamine": (var, pulse)},
         namespace=ns, setup=setup)
 
 
@@ -120,9 +126,12 @@ def build_projection(proj, name, ctx):
     unit = "amp" if post_desc.synapse == "current" else "siemens"
     code = RULE_BUILDERS.build(proj.rule, proj, ctx, unit)
     target = TARGET_VARIABLE[(post_desc.synapse, proj.receptor)]
+    on_post = {"post": code.on_post} if code.on_post else {}
+    on_post.update({path: stmt for path, (_, stmt) in code.post_events.items()})
     syn = b2.Synapses(pre, post, model=f"w : {unit}\n{code.model}",
                       on_pre=f"{target}_post += w\n{code.on_pre}".strip(),
-                      on_post=code.on_post or None, namespace=code.namespace,
+                      on_post=on_post or None, namespace=code.namespace,
+                      on_event={path: event for path, (event, _) in code.post_events.items()} or "spike",
                       clock=ctx.clock, name=f"proj_{name}")
     i, j = connection_indices(proj, ctx.network, ctx.rng)
     syn.connect(i=i, j=j)

@@ -71,7 +71,7 @@ def sync_run(weights, states, max_steps=100):
     return hist[-1], np.array(hist)
 
 
-def async_run(weights, states, rng, max_sweeps=50, targets=None, record=False):
+def async_run(weights, states, rng, max_sweeps=50, targets=None, record=False, groups=None):
     r"""Asynchronous updates, one unit at a time, in a new random order each sweep.
 
     The whole batch updates the same unit at each step (independent networks
@@ -81,8 +81,8 @@ def async_run(weights, states, rng, max_sweeps=50, targets=None, record=False):
 
     Parameters
     ----------
-    weights : ndarray (N, N)
-        Symmetric, zero diagonal.
+    weights : ndarray (N, N) or (G, N, N)
+        Symmetric, zero diagonal; a stack of ``G`` networks with ``groups``.
     states : ndarray (B, N) or (N,)
         Initial states (cues).
     rng : numpy.random.Generator
@@ -93,6 +93,9 @@ def async_run(weights, states, rng, max_sweeps=50, targets=None, record=False):
         Patterns for the recorded overlap.
     record : bool
         Record energy (and overlap with ``targets``) after every unit update.
+    groups : ndarray of int (B,), optional
+        Which of the stacked weight matrices each state runs on (many
+        independent trials in one loop, for capacity measurements).
 
     Returns
     -------
@@ -105,10 +108,17 @@ def async_run(weights, states, rng, max_sweeps=50, targets=None, record=False):
     w = np.asarray(weights, dtype=float)
     s = np.array(states, dtype=float, ndmin=2)
     n = s.shape[1]
-    h = s @ w.T
+    if w.ndim == 2:
+        w, groups = w[None], np.zeros(len(s), dtype=int)
+    groups = np.asarray(groups)
+    h = np.empty_like(s)
+    for g in range(len(w)):  # per group: never materialise one (N, N) matrix per state
+        rows = groups == g
+        h[rows] = s[rows] @ w[g].T
     e_trace, m_trace = [], []
     if record:
-        e, m = energy(w, s), (overlap(s, targets) if targets is not None else np.zeros(len(s)))
+        e = -0.5 * np.sum(h * s, axis=1)
+        m = overlap(s, targets) if targets is not None else np.zeros(len(s))
         e_trace.append(e.copy())
         m_trace.append(m.copy())
     converged, sweep = False, 0
@@ -125,7 +135,7 @@ def async_run(weights, states, rng, max_sweeps=50, targets=None, record=False):
                     if targets is not None:
                         m[changed] += delta * targets[changed, i] / n
                 s[changed, i] = new[changed]
-                h[changed] += delta[:, None] * w[:, i][None, :]
+                h[changed] += delta[:, None] * w[groups[changed], i, :]  # row i = column i (symmetric)
             if record:
                 e_trace.append(e.copy())
                 m_trace.append(m.copy())

@@ -50,6 +50,9 @@ class ConvNet:
         n_in = (SIDE // 2) ** 2 * m
         head = dict(p)
         self.head = ShallowNet(n_in, p["n_feedf"], 10, head, rng)
+        # float32 halves the cost of the 3,920-input layer; precision is ample
+        self.head.W_hid = self.head.W_hid.astype(np.float32)
+        self.head.W_out = self.head.W_out.astype(np.float32)
         self.conv_done = 0
 
     def state(self):

@@ -51,6 +51,7 @@ def _train_conv(net, x, ctx, params):
         net.train_conv_epoch(x, rng)
         secs.append(time.perf_counter() - t0)
         if path:
+            os.makedirs(ctx.out_dir, exist_ok=True)
             save_npz(path, {"W_conv": net.W_conv, "done": np.array(net.conv_done), "seconds": np.array(secs),
                             "rng": np.array(json.dumps(rng.bit_generator.state)),
                             "params": np.array(_jsonable(params))})

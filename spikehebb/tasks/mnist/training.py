@@ -31,6 +31,7 @@ def save_checkpoint(out_dir, net_state, history, rng, params, epoch):
     arrays["rng"] = np.array(json.dumps(rng.bit_generator.state))
     arrays["params"] = np.array(_jsonable(params))
     arrays["epoch"] = np.array(epoch)
+    os.makedirs(out_dir, exist_ok=True)
     save_npz(os.path.join(out_dir, CHECKPOINT), arrays)
 
 

@@ -1,0 +1,85 @@
+"""The rate network: built once from a description, stepped with explicit Euler steps.
+
+Step order (per ``dt``): populations update in the order they are declared,
+each from the latest rates of its presynaptic populations (so a feedforward
+chain declared in order has no lag; recurrent loops see the previous step);
+then modulators advance; then every plastic projection applies its rule to
+the new rates, and weights are clipped to their bounds.
+"""
+from types import SimpleNamespace
+
+import numpy as np
+
+from ...model.units import to_si
+from ..connectivity import connection_indices, initial_weights
+from . import native_rules  # noqa: F401  (registers the rate-native rule builders)
+from .modulators import ModulatorRun
+from .populations import POPULATION_BUILDERS
+from .rules import RULE_BUILDERS
+
+#: Integration step unless the model's dt is longer: rates change on the scale of the
+#: membrane and synaptic time constants (>= 2 ms), not of single spikes.
+RATE_DT = 1e-3
+
+
+class Projection:
+    """A built projection: synapse index arrays, SI weights, its rule."""
+
+    def __init__(self, name, proj, network, rng):
+        self.name, self.desc = name, proj
+        self.i, self.j = (np.asarray(a) for a in connection_indices(proj, network, rng))
+        self.w = initial_weights(proj, len(self.i), rng).astype(float)
+        self.w0 = self.w.copy()
+        self.n_pre, self.n_post = network.populations[proj.pre].n, network.populations[proj.post].n
+        self.w_min = float(to_si(proj.w_min))
+        self.w_max = float(to_si(proj.w_max)) if proj.w_max is not None else np.inf
+        self.rule = RULE_BUILDERS.build(proj.rule, proj, SimpleNamespace(
+            i=self.i, j=self.j, n_pre=self.n_pre, n_post=self.n_post))
+
+    def drive(self, pre_rate, power):
+        """``sum_i w^power r_pre`` onto each post unit."""
+        return np.bincount(self.j, weights=self.w ** power * pre_rate[self.i], minlength=self.n_post)
+
+
+class RateNetwork:
+    """All state of one rate run; :meth:`step` advances it by ``dt``."""
+
+    def __init__(self, network, seed):
+        self.network = network
+        self.rng = np.random.default_rng(seed)
+        self.dt = max(float(network.dt), RATE_DT)
+        self.units = {}
+        for name, pop in network.populations.items():
+            self.units[name] = POPULATION_BUILDERS.build(pop)
+            if getattr(pop, "v_init", None) == "uniform":
+                # the spiking backend draws initial potentials here: keep the generator's
+                # stream aligned so that both backends build the same synapses and weights
+                self.rng.random(pop.n)
+        self.modulators = {name: ModulatorRun(name, m, self) for name, m in network.modulators.items()}
+        self.projections = {name: Projection(name, p, network, self.rng)
+                            for name, p in network.projections.items()}
+        self.incoming = {name: [p for p in self.projections.values() if p.desc.post == name]
+                         for name in self.units}
+
+    @property
+    def rates(self):
+        return {name: u.rate for name, u in self.units.items()}
+
+    def step(self, t):
+        dt = self.dt
+        for name, units in self.units.items():
+            drive = {}
+            powers = (1, 2) if units.receives == "lif" else (1,)
+            for proj in self.incoming[name]:
+                pre = self.units[proj.desc.pre].rate
+                for k in powers:
+                    key = (proj.desc.receptor, k)
+                    drive[key] = drive.get(key, 0.0) + proj.drive(pre, k)
+            units.update(t, dt, drive)
+        for mod in self.modulators.values():
+            mod.step(t, dt, self)
+        for proj in self.projections.values():
+            if proj.rule.plastic:
+                pre = self.units[proj.desc.pre].rate[proj.i]
+                post = self.units[proj.desc.post].rate[proj.j]
+                proj.w = np.clip(proj.rule.step(proj.w, pre, post, dt, self), proj.w_min, proj.w_max)

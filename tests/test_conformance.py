@@ -1,0 +1,160 @@
+"""Backend conformance: one set of behavioural tests, run on every backend.
+
+Each test takes the ``backend`` fixture. What a backend cannot do is listed in
+:data:`UNSUPPORTED` with the reason; those tests are marked ``xfail(strict=True)``
+(cf. Nengo's ``nengo_test_unsupported``), so a backend that gains the feature
+makes the suite fail until the entry is removed.
+"""
+import numpy as np
+import pytest
+
+from spikehebb.backends import simulate
+from spikehebb.backends.connectivity import connection_indices
+from spikehebb.metrics import mean_rate
+from spikehebb.model import (DASTDP, LIF, Modulator, Network, PairSTDP, PoissonInput, Projection,
+                             SpikeTimes)
+from spikehebb.model.errors import ModelError
+from spikehebb.model.rate_models import Oja, RateUnits
+
+BACKENDS = ("spike", "rate")
+
+UNSUPPORTED = {
+    ("spike", "test_rate_native_oja_finds_principal_component"):
+        "rate-native units and rules (rate_units, oja, ...) have no spiking counterpart",
+    ("rate", "test_stdp_depends_on_spike_order"):
+        "rates carry no spike timing: the rate rule averages pre-before-post and post-before-pre alike",
+}
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request):
+    reason = UNSUPPORTED.get((request.param, request.node.originalname))
+    if reason:
+        request.node.add_marker(pytest.mark.xfail(reason=reason, strict=True))
+    return request.param
+
+
+def run(net, backend, seed=1, duration=None):
+    return simulate(net, backend, seed=seed, target="numpy", duration=duration)
+
+
+LIF_KW = dict(synapse="current", tau_m="20 ms", r_m="100 Mohm", v_rest="-70 mV", v_reset="-70 mV",
+              v_th="-55 mV", t_ref="2 ms", tau_e="2 ms")
+
+
+def driven_network(rule=None, duration="2 s", w_init="10 pA", w_init_high=None, rates=("20 Hz", "40 Hz"),
+                   weight_synapses=7, modulators=None):
+    """50 Poisson inputs each onto two LIF populations (low and high input rate), plus 130 pA."""
+    pops = {"in_low": PoissonInput(n=50, rate=rates[0]), "in_high": PoissonInput(n=50, rate=rates[1]),
+            "low": LIF(n=5, i_ext="130 pA", **LIF_KW), "high": LIF(n=5, i_ext="130 pA", **LIF_KW)}
+    proj = {name: Projection(pre=f"in_{name}", post=name, w_init=w_init, w_init_high=w_init_high,
+                             w_max="20 pA", rule=rule) for name in ("low", "high")}
+    return Network(name="driven", duration=duration, populations=pops, projections=proj, modulators=modulators,
+                   record={"rates": ["low", "high"], "rate_bin": "100 ms", "weights": ["low", "high"],
+                           "weight_synapses": weight_synapses, "weight_dt": "500 ms"})
+
+
+def test_output_rate_grows_with_input_rate(backend):
+    net = driven_network()
+    res = run(net, backend)
+    low, high = (mean_rate(net, res, p) for p in ("low", "high"))
+    # 130 pA alone is below rheobase (150 pA): every spike needs the synaptic input
+    assert 0.5 < low < high < 100, (low, high)
+
+
+def test_silent_without_input(backend):
+    net = Network(name="silent", duration="500 ms", populations={"cells": LIF(n=3, **LIF_KW)},
+                  record={"rates": ["cells"], "rate_bin": "100 ms"})
+    res = run(net, backend)
+    assert mean_rate(net, res, "cells") == 0.0
+
+
+def test_result_layout_and_connectivity(backend):
+    net = driven_network(w_init="5 pA", w_init_high="15 pA", weight_synapses=[0, 3, 49])
+    res = run(net, backend, seed=7)
+    t, r = res.rates["low"]
+    assert np.allclose(np.diff(t), 0.1) and t.shape == r.shape == (20,)
+    rec = res.weights["low"]
+    assert np.allclose(rec["t"], [0.0, 0.5, 1.0, 1.5]) and rec["w"].shape == (4, 3)
+    # connectivity and initial weights come from the same generator stream on every backend
+    i, j = connection_indices(net.projections["low"], net, np.random.default_rng(7))
+    assert np.array_equal(rec["final_i"], i) and np.array_equal(rec["final_j"], j)
+    assert np.array_equal(rec["i"], i[[0, 3, 49]])
+    assert np.all((rec["w"][0] >= 5e-12) & (rec["w"][0] <= 15e-12))
+    assert rec["w_max"] == pytest.approx(20e-12) and rec["w_min"] == 0.0
+
+
+def test_static_weights_do_not_change(backend):
+    net = driven_network(w_init="5 pA", w_init_high="15 pA")
+    res = run(net, backend)
+    rec = res.weights["high"]
+    assert np.array_equal(rec["w"][-1], rec["w"][0])
+
+
+@pytest.mark.parametrize("a_plus, a_minus, sign", [(0.004, 0.012, -1), (0.012, 0.004, 1)])
+def test_stdp_drift_follows_the_balance_of_the_window(backend, a_plus, a_minus, sign):
+    net = driven_network(rule=PairSTDP(a_plus=a_plus, a_minus=a_minus))
+    res = run(net, backend)
+    for name in ("low", "high"):
+        rec = res.weights[name]
+        change = rec["final"].mean() - 10e-12
+        assert np.sign(change) == sign
+        assert np.all((rec["final"] >= 0) & (rec["final"] <= 20e-12 * (1 + 1e-9)))
+    # the drift grows with r_pre r_post: faster for the high-rate inputs
+    assert abs(res.weights["high"]["final"].mean() - 10e-12) > abs(res.weights["low"]["final"].mean() - 10e-12)
+
+
+@pytest.mark.parametrize("baseline", [0.0, 2.0])
+def test_dopamine_gates_eligibility(backend, baseline):
+    rule = DASTDP(a_plus=0.01, a_minus=0.005, tau_c="200 ms", learning_rate="5 Hz", modulator="da")
+    # one pulse after the end of the run: only the tonic baseline acts
+    da = Modulator(baseline=baseline, source={"type": "schedule", "times": ["10 s"], "amounts": 1.0})
+    net = driven_network(rule=rule, duration="1 s", modulators={"da": da})
+    res = run(net, backend)
+    change = res.weights["high"]["final"].mean() - 10e-12
+    if baseline == 0.0:
+        assert change == 0.0
+    else:
+        assert change > 0.05e-12
+
+
+def test_stdp_depends_on_spike_order(backend):
+    """Pre 5 ms before post potentiates; the spiking rule sees the order (the rate rule cannot)."""
+    pre_t = [f"{k * 100 + 10} ms" for k in range(10)]
+    post_t = [f"{k * 100 + 15} ms" for k in range(10)]
+    net = Network(
+        name="order", duration="1 s",
+        populations={"pre": SpikeTimes(n=1, indices=[0] * 10, times=pre_t),
+                     "teacher": SpikeTimes(n=1, indices=[0] * 10, times=post_t),
+                     "post": LIF(n=1, synapse="current", tau_e="0.05 ms", t_ref="0.5 ms")},
+        projections={"plastic": Projection(pre="pre", post="post", w_init="0.5 pA", w_max="1 pA",
+                                           rule=PairSTDP(a_plus=0.01, a_minus=0.01)),
+                     "teach": Projection(pre="teacher", post="post", w_init="200 nA")},
+        record={"weights": ["plastic"], "weight_synapses": 1})
+    res = run(net, backend)
+    assert res.weights["plastic"]["final"][0] > 0.5e-12 + 0.05e-12
+
+
+def test_rate_native_oja_finds_principal_component(backend):
+    """Linear rate unit, Oja's rule, inputs with a known second-moment matrix."""
+    rng = np.random.default_rng(0)
+    n, steps = 5, 3000
+    mix = rng.normal(size=(n, n)) * np.array([3.0, 1.5, 1.0, 0.5, 0.3])
+    rates = np.clip(10.0 + rng.normal(size=(steps, n)) @ mix.T, 0.0, None)  # Hz, every 10 ms
+    net = Network(name="oja", duration="30 s", dt="1 ms",
+                  populations={"x": PoissonInput(n=n, rates=rates, schedule_dt="10 ms"),
+                               "y": RateUnits(n=1, transfer="linear", tau="0 ms")},
+                  projections={"w": Projection(pre="x", post="y", w_init=0.1, w_min=-10.0, w_max=10.0,
+                                               rule=Oja(learning_rate=1e-3))},
+                  record={"weights": ["w"], "weight_synapses": n, "rates": ["y"]})
+    res = run(net, backend)
+    w = res.weights["w"]["final"]
+    evals, evecs = np.linalg.eigh(rates.T @ rates / steps)
+    assert np.linalg.norm(w) == pytest.approx(1.0, abs=0.02)
+    assert abs(evecs[:, -1] @ w) / np.linalg.norm(w) > 0.995
+
+
+def test_unsupported_description_raises_a_model_error():
+    net = Network(name="u", duration="10 ms", populations={"y": RateUnits(n=1)})
+    with pytest.raises(ModelError, match="does not support RateUnits"):
+        run(net, "spike")
