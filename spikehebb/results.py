@@ -65,7 +65,10 @@ def atomic_write(path, write):
     d, base = os.path.split(path)
     fd, tmp = tempfile.mkstemp(prefix=f".{base}.", suffix=".part", dir=d or ".")
     os.close(fd)
+    umask = os.umask(0)
+    os.umask(umask)
     try:
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; results are ordinary files
         write(tmp)
         os.replace(tmp, path)
     except BaseException:

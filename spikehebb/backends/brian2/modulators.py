@@ -74,12 +74,14 @@ def build_rpe(source, mod, ctx):
                           name=f"mod_{mod.name}_counter")
     counter.connect(i=np.arange(n), j=0)
     sign = 1 if source.direction == "above" else -1
+    # evaluated at the end of each period (the first call, at t = 0, has no period behind it)
     mod.group.run_regularly(
-        "R = int(sign*(count/(n_pop*period) - target) >= 0)\n"
-        "x += amount*(R - rbar)\npulse += amount*(R - rbar)\nrbar += alpha*(R - rbar)\n"
-        "n_rewards += R\ncount = 0",
+        "valid = int(t > 0*second)\n"
+        "R = valid*int(rpe_sign*(count/(n_pop*period) - target)*period >= 0)\n"
+        "x += valid*amount*(R - rbar)\npulse += valid*amount*(R - rbar)\n"
+        "rbar += valid*alpha*(R - rbar)\nn_rewards += R\ncount = 0",
         dt=source.period, when="end", name=f"mod_{mod.name}_rpe")
-    mod.group.namespace.update(sign=sign, n_pop=n, period=source.period, target=source.target_rate,
+    mod.group.namespace.update(rpe_sign=sign, n_pop=n, period=source.period, target=source.target_rate,
                                alpha=source.alpha, amount=source.amount)
     return [counter]
 
