@@ -25,3 +25,25 @@ def test_song2000_weights_become_bimodal(models_dir):
     assert np.mean((w >= 0.3) & (w < 0.7)) <= 0.3
     # competition keeps the output rate moderate although all 1000 inputs fire at 15 Hz
     assert 5 <= m["output_rate_hz"] <= 40
+
+
+def test_izhikevich2007_rewarded_synapse_is_reinforced(models_dir):
+    """Izhikevich (2007) Fig. 1: only the synapse whose pre-post pairings are followed by
+    delayed dopamine grows to w_max. 1200 s with twice the shipped learning rate (the
+    shipped model runs the paper's hour)."""
+    rate = ['projections.chosen.rule.learning_rate="10 Hz"',
+            'projections.exc_to_exc.rule.learning_rate="10 Hz"']
+    net, res, m = _run(models_dir, "izhikevich2007_dastdp", ['model.duration="1200 s"'] + rate)
+    assert m["rewards_delivered"] >= 5, m
+    assert m["rewarded_weight_over_max"] >= 0.9, m
+    assert m["others_mean_weight_over_max"] <= 0.35, m  # started at 0.25
+    # irregular, low-rate background activity as in the paper (about 1 Hz)
+    assert 0.3 <= m["exc_rate_hz"] <= 3, m
+    # every reward followed a pairing: neuron 1 fired within 10 ms after neuron 0, 1-3 s before
+    t, i = res.spikes["exc"]
+    pre, post = t[i == 0], t[i == 1]
+    for t_reward in res.arrays["modulator/dopamine/reward_times"]:
+        lag = post[:, None] - pre[None, :]
+        paired_post = post[((lag > 0) & (lag <= 0.0101)).any(axis=1)]
+        delays = t_reward - paired_post
+        assert ((delays >= 1.0 - 1e-3) & (delays <= 3.0 + 1e-3)).any(), t_reward
