@@ -10,13 +10,19 @@ def _axes(ax):
     return ax if ax is not None else plt.figure(figsize=(6, 3.5)).add_subplot()
 
 
-def raster(times, indices, ax=None, max_neurons=None, **kw):
-    """Spike raster: ``times`` (s) against neuron ``indices``."""
+def raster(times, indices, ax=None, max_neurons=None, window=None, **kw):
+    """Spike raster: ``times`` (s) against neuron ``indices``.
+
+    ``max_neurons`` keeps the first neurons only; ``window = (start, stop)`` a time span.
+    """
     ax = _axes(ax)
     times, indices = np.asarray(times), np.asarray(indices)
+    keep = np.ones(len(times), bool)
     if max_neurons is not None:
-        keep = indices < max_neurons
-        times, indices = times[keep], indices[keep]
+        keep &= indices < max_neurons
+    if window is not None:
+        keep &= (times >= window[0]) & (times <= window[1])
+    times, indices = times[keep], indices[keep]
     ax.plot(times, indices, "|", ms=3, color=kw.pop("color", "k"), **kw)
     ax.set(xlabel="time (s)", ylabel="neuron")
     return ax
@@ -60,12 +66,17 @@ def weight_histogram(weights, w_max=None, ax=None, bins=40, label=None, **kw):
     return ax
 
 
-def figures_for(network, result, max_neurons=200):
-    """The figures that fit a network run: {name: Figure}."""
+def figures_for(network, result, max_neurons=200, raster_seconds=2.0):
+    """The figures that fit a network run: {name: Figure}.
+
+    Rasters show the last ``raster_seconds`` of the run (a long run's raster is ink).
+    """
     figs = {}
+    end = float(result.info.get("duration", network.duration))
     for pop, (t, i) in result.spikes.items():
-        ax = raster(t, i, max_neurons=max_neurons)
-        ax.set_title(f"spikes: {pop}")
+        start = max(0.0, end - raster_seconds)
+        ax = raster(t, i, max_neurons=max_neurons, window=(start, end))
+        ax.set_title(f"spikes: {pop}, last {end - start:g} s")
         figs[f"raster_{pop}"] = ax.figure
     for pop in network.populations:
         key = f"unit_rates/{pop}"
