@@ -18,6 +18,7 @@ from pathlib import Path
 
 import brian2 as b2
 import numpy as np
+from brian2.devices.device import reset_device
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -61,7 +62,7 @@ def hand_written(duration, target, seed):
            "mean_weight_over_max": float(np.mean(syn.w[:]) / 0.01)}
     if project:
         b2.device.reinit()
-        b2.devices.device.reset_device()
+        reset_device()
         shutil.rmtree(project, ignore_errors=True)
     return out
 

@@ -3,7 +3,6 @@ from .errors import ModelError
 from .modulators import Modulator
 from .neurons import POPULATIONS
 from .projection import Projection
-from .rules import DASTDP
 from .schema import Description, Field, parse_fields
 
 
@@ -63,8 +62,9 @@ class Network(Description):
                 raise ModelError(f"{w}.post", f"population {proj.post!r} ({post.TYPE}) cannot receive synapses")
             proj.weights_as(post.weight_kind, w)
             self._check_indices(proj, w)
-            if isinstance(proj.rule, DASTDP) and proj.rule.modulator not in self.modulators:
-                raise ModelError(f"{w}.rule.modulator", f"no modulator {proj.rule.modulator!r} in [modulators]")
+            modulator = getattr(proj.rule, "modulator", None)
+            if modulator is not None and modulator not in self.modulators:
+                raise ModelError(f"{w}.rule.modulator", f"no modulator {modulator!r} in [modulators]")
         for name, mod in self.modulators.items():
             pop = getattr(mod.source, "population", None)
             if pop is not None and pop not in self.populations:

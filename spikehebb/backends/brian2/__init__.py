@@ -11,7 +11,6 @@ import time
 import brian2 as b2
 import numpy as np
 
-from ...model.rules import DASTDP
 from ...results import RunResult
 from .device import check_target, insert_seed_from_environment, run_standalone, target_context
 from .modulators import ModulatorBuild, broadcast_modulator
@@ -30,11 +29,12 @@ class BuildContext:
         self.clock = b2.Clock(dt=network.dt, name="spikehebb_clock")
         self.rng = np.random.default_rng(seed)
         self.groups, self.synapses, self.modulators = {}, {}, {}
-        # populations whose synapses read a modulator (a copy of its concentration)
-        self.linked_modulators = {}
+        # population -> modulators its synapses read (through a copy held by the population)
+        self.modulator_copies = {}
         for proj in (network.projections or {}).values():
-            if isinstance(proj.rule, DASTDP):
-                self.linked_modulators.setdefault(proj.post, set()).add(self.modulator_var(proj.rule.modulator))
+            name = getattr(proj.rule, "modulator", None)
+            if name is not None:
+                self.modulator_copies.setdefault(proj.post, set()).add(name)
 
     @staticmethod
     def modulator_var(name):
@@ -81,9 +81,9 @@ class Simulation:
         for name, mod in net_desc.modulators.items():
             ctx.modulators[name] = ModulatorBuild(name, mod, ctx)
             objects += ctx.modulators[name].objects
-        for pop_name, variables in ctx.linked_modulators.items():
-            for var in sorted(variables):
-                objects.append(broadcast_modulator(ctx.modulators[var[len("da_"):]], var,
+        for pop_name, mod_names in ctx.modulator_copies.items():
+            for mod_name in sorted(mod_names):
+                objects.append(broadcast_modulator(ctx.modulators[mod_name], ctx.modulator_var(mod_name),
                                                    ctx.groups[pop_name], ctx))
         for name, proj in net_desc.projections.items():
             ctx.synapses[name] = build_projection(proj, name, ctx)

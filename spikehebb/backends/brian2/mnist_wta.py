@@ -12,7 +12,8 @@ image:
     e_{ij} \\leftarrow e_{ij} + (x_i - w_{ij})\\ \\text{at each spike of } j,
     \\qquad \\Delta w_{ij} = \\epsilon\\, \\mathrm{DA}\\, e_{ij}\\ \\text{at the end of the image}
 
-with :math:`x_i` the presynaptic trace (time constant ``tau_pre``). The
+with :math:`x_i` the presynaptic trace (time constant ``tau_pre``) and
+:math:`n` the number of hidden spikes during the image. The
 network is built once; one ``Network.run`` per epoch presents the images, a
 ``NetworkOperation`` every ``t_image`` switches the input rates and applies
 the learning, so nothing is recompiled per image.
@@ -117,8 +118,10 @@ class WTANetwork:
         W[self.syn.i[:], self.syn.j[:]] = self.syn.w[:]
         drive = self.p["g"] * self.p["tau_m"] * (job["rates"][k] @ W) - np.asarray(self.hid.theta[:])
         da = job["cb"](k, counts, drive)
-        if da is not None:
-            self.syn.w = np.maximum(self.syn.w[:] + self.p["eps"] * da * self.syn.elig[:], 0.0)
+        if da is not None and counts.sum() > 0:
+            # divided by the image's hidden spike count: like the rate rule's s_j,
+            # which sums to 1 over the layer, so one image moves weights by at most eps * DA
+            self.syn.w = np.maximum(self.syn.w[:] + self.p["eps"] * da * self.syn.elig[:] / counts.sum(), 0.0)
         self.syn.elig = 0.0
 
     def _tick(self):

@@ -29,7 +29,7 @@ def build_lif(pop, name, ctx):
     namespace = {k: getattr(pop, k) for k in ("tau_m", "r_m", "v_rest", "v_reset", "v_th", "tau_e",
                                               "tau_i", "e_e", "e_i", "sigma")}
     # modulator copies: level (x) and this step's pulse, which raises an event of that name
-    mods = sorted(ctx.linked_modulators.get(name, ()))
+    mods = [ctx.modulator_var(m) for m in sorted(ctx.modulator_copies.get(name, ()))]
     extra = "".join(f"{var} : 1\n{var}_pulse : 1\n" for var in mods)
     # exact integration where the equations are linear with constant coefficients
     method = "exact" if pop.synapse == "current" and float(pop.sigma) == 0 else "euler"
