@@ -111,7 +111,7 @@ class Simulation:
         seed = self.seed if seed is None else seed
         t0 = time.perf_counter()
         if self.target == "cpp_standalone":
-            run_standalone(self.project, seed, run_args, first=self.runs == 0)
+            run_standalone(self.project, seed, run_args, first=self.runs == 0, progress=self.progress)
         else:
             self.net.restore("initial")
             b2.seed(seed)

@@ -86,11 +86,14 @@ def insert_seed_from_environment():
     }}""")
 
 
-def run_standalone(project, seed, run_args=None, first=False):
-    """Compile (first time only) and run the standalone project with ``seed``."""
+def run_standalone(project, seed, run_args=None, first=False, progress=False):
+    """Compile (first time only) and run the standalone project with ``seed``.
+
+    With ``progress`` the binary's own progress report is shown.
+    """
     dev = brian2.get_device()
     dev.run_environment_variables[SEED_ENV] = str(int(seed))
     if first:
-        dev.build(directory=project, compile=True, run=True, with_output=False, run_args=run_args)
+        dev.build(directory=project, compile=True, run=True, with_output=progress, run_args=run_args)
     else:
-        dev.run(directory=project, with_output=False, run_args=run_args)
+        dev.run(directory=project, with_output=progress, run_args=run_args)
