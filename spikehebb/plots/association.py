@@ -1,0 +1,87 @@
+"""Plots of the associative tasks: weights over trials, cue responses, test-trial rasters, capacity."""
+import numpy as np
+
+from .network import _axes, raster
+
+_COLORS = {"before": "0.6", "after": "C0"}
+
+
+def bit_weight_traces(times, trace, ax=None, labels=None):
+    """Per-bit weights over time: ``trace`` (samples, n_in, n_out) in units of w_max, one line per pair."""
+    ax = _axes(ax)
+    trace = np.asarray(trace)
+    n_in, n_out = trace.shape[1:]
+    for a in range(n_in):
+        for b in range(n_out):
+            label = labels[a][b] if labels is not None else f"input {a} -> output {b}"
+            ax.plot(times, trace[:, a, b], label=label)
+    ax.set(xlabel="time (s)", ylabel="w / w_max", ylim=(-0.02, 1.02))
+    ax.legend(fontsize=8)
+    return ax
+
+
+def conditioning_weights(runs, ax=None):
+    """Mean CS->output weight over time for each variant (dict name -> fitted Conditioning)."""
+    ax = _axes(ax)
+    for name, c in runs.items():
+        if name == "main" and len(runs) > 1:
+            continue
+        ax.plot(c.weight_times_, c.weight_trace_, label=name.replace("_", " "))
+    ax.set(xlabel="time (s)", ylabel="mean CS weight / w_max", ylim=(-0.02, 1.02))
+    ax.legend(fontsize=8)
+    return ax
+
+
+def before_after(values, ax=None, ylabel="output rate (Hz)"):
+    """Grouped bars: ``values`` maps a name to (before, after)."""
+    ax = _axes(ax)
+    names = [n for n in values if not (n == "main" and len(values) > 1)]
+    x = np.arange(len(names))
+    for k, when in enumerate(("before", "after")):
+        ax.bar(x + (k - 0.5) * 0.38, [values[n][k] for n in names], 0.38, label=when, color=_COLORS[when])
+    ax.set_xticks(x, [n.replace("_", " ") for n in names])
+    ax.set(ylabel=ylabel)
+    ax.legend(fontsize=8)
+    return ax
+
+
+def cue_responses(before, after, ax=None, targets=None):
+    """Output rate to each cue alone before and after learning: (n_cues, n_out) arrays, output 0."""
+    before, after = np.asarray(before)[:, 0], np.asarray(after)[:, 0]
+    values = {f"cue {k}" + (f" (target {targets[k]})" if targets is not None else ""): (b, a)
+              for k, (b, a) in enumerate(zip(before, after))}
+    return before_after(values, ax=ax)
+
+
+def trial_raster(result, protocol, labels, ax=None):
+    """Cue (grey) and output (red, on top) spikes of a spike-backend run; segments called
+    ``labels`` shaded and numbered."""
+    ax = _axes(ax)
+    n_cue = 0
+    if "cue" in result.spikes:
+        t, i = result.spikes["cue"]
+        raster(t, i, ax=ax, color="0.5")
+        n_cue = max(n_cue, int(np.max(i, initial=-1)) + 1)
+    t, i = result.spikes["out"]
+    raster(t, np.asarray(i) + n_cue + 2, ax=ax, color="C3", mew=2)
+    shade = {lab: f"C{k}" for k, lab in enumerate(labels)}
+    seen = set()
+    for s in protocol.segments:
+        if s.label in shade:
+            ax.axvspan(s.t0, s.t1, color=shade[s.label], alpha=0.12,
+                       label=s.label if s.label not in seen else None)
+            seen.add(s.label)
+    ax.set_xlim(0, protocol.duration)
+    ax.set_ylabel("cue neurons (grey), output (red)")
+    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0))  # outside: never hides spikes
+    return ax
+
+
+def capacity(curve, ax=None, label=None):
+    """Recall accuracy (whole patterns) and bit accuracy against the number of stored pairs P."""
+    ax = _axes(ax)
+    ax.plot(curve["p"], curve["recall_accuracy"], "o-", label=(label or "") + " patterns recalled")
+    ax.plot(curve["p"], curve["bit_accuracy"], "s--", label=(label or "") + " bits correct")
+    ax.set(xscale="log", xlabel="stored pairs P", ylabel="accuracy", ylim=(-0.02, 1.02))
+    ax.legend(fontsize=8)
+    return ax

@@ -1,0 +1,196 @@
+r"""Task ``conditioning``: classical conditioning by STDP, and its dopamine-modulated form.
+
+A conditioned stimulus (CS: ``m`` Poisson neurons) projects onto an output
+LIF neuron through plastic synapses that start too weak to make it fire. Each
+trial the CS is on for ``cs_duration``; during its last ``us_duration`` an
+unconditioned stimulus (US: teacher Poisson neurons with strong static
+synapses) drives the output (delay conditioning). CS spikes that precede
+US-driven output spikes are potentiated until the CS alone drives the output.
+
+Rules on the CS->output synapses (same protocol, same network):
+
+- ``pair_stdp`` (classical): :math:`\Delta w = A_+ w_{max} e^{-\Delta t/\tau_+}`
+  for pre-before-post, :math:`-A_- w_{max} e^{\Delta t/\tau_-}` otherwise,
+  with :math:`A_+\tau_+ > A_-\tau_-` so that co-active CS and output potentiate.
+- ``da_stdp`` (Izhikevich 2007): the same STDP writes an eligibility trace
+  :math:`c`, :math:`\dot c = -c/\tau_c + \mathrm{STDP}`, and the weight moves
+  only when dopamine :math:`d` is present, :math:`\dot w = \eta\, w_{max}\, c\, d`;
+  a dopamine pulse follows every pairing after ``reward_delay`` (< :math:`\tau_c`).
+  Without dopamine (``reward = false``) the same pairings leave the weights
+  unchanged: the conditioning form of Izhikevich (2007, Fig. 1c), where only
+  rewarded pairings are learned.
+
+Both backends run the same description: the spike backend in Brian2, the rate
+backend through the LIF f-I curve and the rules' rate limits.
+
+Metrics: ``cs_response_before_hz`` / ``cs_response_after_hz`` (output rate
+to the CS alone, probes before and after training in the same run), and
+``cs_weight_after_over_max``, ``first_responding_trial`` (first training trial
+whose CS-alone part drives the output above ``threshold_hz``; 0: none); with
+``compare = true`` also ``classical_*``, ``da_*`` and ``da_unrewarded_*`` for the three variants.
+
+References
+----------
+Hebb (1949) The Organization of Behavior. Izhikevich (2007) Cereb. Cortex
+17:2443. Song, Miller & Abbott (2000) Nat. Neurosci. 3:919.
+"""
+import numpy as np
+
+from ..model import DASTDP, PairSTDP
+from ..model.schema import Field
+from ..results import RunResult
+from .assoc_protocol import NetSpec, Protocol, responses, run_protocol, si_param, weight_history
+
+PARAMS = (
+    Field("rule", "str", "pair_stdp", choices=("pair_stdp", "da_stdp"), doc="CS->output plasticity"),
+    Field("compare", "bool", True, doc="also run the other variants (classical, DA, DA unrewarded)"),
+    Field("reward", "bool", True, doc="da_stdp: dopamine after every pairing"),
+    Field("trials", "int", 10, positive=True),
+    Field("probes", "int", 2, positive=True, doc="CS-alone probes before and after training"),
+    Field("cs_duration", "time", "400 ms", positive=True),
+    Field("us_duration", "time", "200 ms", positive=True, doc="US overlaps the end of the CS"),
+    Field("iti", "time", "600 ms", positive=True, doc="gap after each trial"),
+    Field("reward_delay", "time", "300 ms", nonnegative=True, doc="dopamine after the pairing ends"),
+    Field("dopamine_pulse", "float", 0.5, positive=True),
+    Field("tau_c", "time", "1 s", positive=True),
+    Field("da_learning_rate", "rate", "10 Hz", positive=True),
+    Field("a_plus", "float", 0.02, nonnegative=True),
+    Field("a_minus", "float", 0.01, nonnegative=True),
+    Field("neurons", "int", 20, positive=True, doc="Poisson neurons of the CS (and of the US)"),
+    Field("cs_rate", "rate", "40 Hz", positive=True),
+    Field("us_rate", "rate", "40 Hz", positive=True),
+    Field("w_max", "current", "80 pA", positive=True),
+    Field("w_us", "current", "80 pA", positive=True),
+    Field("dt", "time", "0.1 ms", positive=True),
+    Field("threshold_hz", "float", 10.0, nonnegative=True, doc="a response counts above this rate"),
+)
+
+
+class Conditioning:
+    """CS-US pairings, then the response to the CS alone.
+
+    Parameters
+    ----------
+    backend : {"spike", "rate"}
+    rule : {"pair_stdp", "da_stdp"}
+    reward : bool
+        DA-STDP only: deliver dopamine after each pairing.
+    trials : int
+    seed : int
+    target : str, optional
+    **params
+        Any key of :data:`PARAMS` (SI floats or unit strings).
+
+    Attributes
+    ----------
+    cs_response_before_, cs_response_after_ : float
+        Mean output rate (Hz) to the CS alone before and after training.
+    trial_responses_ : ndarray (trials,)
+        Output rate during the CS-alone part of each training trial.
+    weight_times_, weight_trace_ : ndarray
+        Mean CS->output weight / w_max over time.
+    result_, protocol_
+    """
+
+    def __init__(self, backend="spike", rule="pair_stdp", *, reward=True, trials=10, seed=0, target=None,
+                 **params):
+        p = {f.name: f.default for f in PARAMS}
+        p.update(params)
+        self.p = {k: _si(k, v) for k, v in p.items()}
+        self.backend, self.rule, self.reward, self.trials = backend, rule, reward, trials
+        self.seed, self.target = seed, target
+
+    def _rule(self):
+        p = self.p
+        if self.rule == "pair_stdp":
+            return PairSTDP(a_plus=p["a_plus"], a_minus=p["a_minus"])
+        return DASTDP(a_plus=p["a_plus"], a_minus=p["a_minus"], tau_c=f"{p['tau_c']} s",
+                      learning_rate=f"{p['da_learning_rate']} Hz")
+
+    def protocol(self):
+        """Probes (CS alone), ``trials`` CS-US pairings (with dopamine for DA-STDP), probes."""
+        p = self.p
+        proto = Protocol(1, 1)
+        for _ in range(p["probes"]):
+            proto.add(p["cs_duration"], [1], label="before").add(p["iti"])
+        for k in range(self.trials):
+            proto.add(p["cs_duration"] - p["us_duration"], [1], label="cs", trial=k)
+            proto.add(p["us_duration"], [1], [1], label="pair", trial=k)
+            if self.rule == "da_stdp" and self.reward:
+                proto.reward_at(proto.duration + p["reward_delay"])
+            proto.add(max(p["iti"], p["reward_delay"] + 0.2))
+        for _ in range(p["probes"]):
+            proto.add(p["cs_duration"], [1], label="after").add(p["iti"])
+        return proto
+
+    def fit(self):
+        """Run the whole protocol once; returns self."""
+        p = self.p
+        self.spec_ = spec = NetSpec(n_in=1, n_out=1, m=p["neurons"], m_t=p["neurons"], cue_rate=p["cs_rate"],
+                                    teacher_rate=p["us_rate"], w_max=p["w_max"], w_teacher=p["w_us"],
+                                    dt=p["dt"], neuron="lif")
+        self.protocol_ = proto = self.protocol()
+        self.result_ = res = run_protocol(spec, proto, self.backend, self._rule(), seed=self.seed,
+                                          target=self.target, pulse=p["dopamine_pulse"])
+        self.cs_response_before_ = float(responses(res, proto, "before", 1).mean())
+        self.cs_response_after_ = float(responses(res, proto, "after", 1).mean())
+        self.trial_responses_ = responses(res, proto, "cs", 1)[:, 0]
+        t, w = weight_history(res, spec)
+        self.weight_times_, self.weight_trace_ = t, w[:, 0, 0]
+        self.weight_after_ = float(np.mean(res.weights["cue_out"]["final"]) / res.weights["cue_out"]["w_max"])
+        return self
+
+    def metrics(self, prefix=""):
+        above = np.nonzero(self.trial_responses_ > self.p["threshold_hz"])[0]
+        return {f"{prefix}first_responding_trial": float(above[0] + 1) if len(above) else 0.0,
+                f"{prefix}cs_response_before_hz": self.cs_response_before_,
+                f"{prefix}cs_response_after_hz": self.cs_response_after_,
+                f"{prefix}cs_weight_after_over_max": self.weight_after_,
+                f"{prefix}conditioned": float(self.cs_response_before_ <= self.p["threshold_hz"]
+                                              < self.cs_response_after_)}
+
+
+def _si(name, value):
+    return si_param(PARAMS, name, value)
+
+
+VARIANTS = {"classical": ("pair_stdp", True), "da": ("da_stdp", True), "da_unrewarded": ("da_stdp", False)}
+
+
+def run(params, ctx):
+    """CLI entry: the chosen variant, and with ``compare`` all three."""
+    from ..plots import association as plots
+    p = dict(params)
+    rule, compare, reward, trials = p.pop("rule"), p.pop("compare"), p.pop("reward"), p.pop("trials")
+    if ctx.quick:  # the chosen variant only; fewer trials would not condition
+        compare = False
+    res = RunResult()
+    runs = {}
+    todo = {"main": (rule, reward)}
+    if compare:
+        todo.update(VARIANTS)
+    for name, (r, rew) in todo.items():
+        if name != "main" and (r, rew) == (rule, reward):
+            runs[name] = runs["main"]
+            continue
+        runs[name] = Conditioning(ctx.backend, r, reward=rew, trials=trials, seed=ctx.seed, target=ctx.target,
+                                  **p).fit()
+    main = runs["main"]
+    res.metrics.update(main.metrics())
+    for name, c in runs.items():
+        if name != "main":
+            res.metrics.update(c.metrics(f"{name}_"))
+        res.arrays[f"{name}/weight_t"], res.arrays[f"{name}/weight"] = c.weight_times_, c.weight_trace_
+        res.arrays[f"{name}/trial_cs_response_hz"] = c.trial_responses_
+    res.weights["cs_out"] = main.result_.weights["cue_out"]
+    if "out" in main.result_.spikes:
+        res.spikes["out"] = main.result_.spikes["out"]
+    res.figures["weights"] = plots.conditioning_weights(runs).figure
+    res.figures["cs_response"] = plots.before_after(
+        {k: (c.cs_response_before_, c.cs_response_after_) for k, c in runs.items()},
+        ylabel="output rate to CS alone (Hz)").figure
+    if ctx.backend == "spike":
+        shaded = ["before", "cs", "pair", "after"]
+        res.figures["raster"] = plots.trial_raster(main.result_, main.protocol_, shaded).figure
+    res.info.update(trials=trials, rule=rule, variants=list(runs))
+    return res

@@ -1,0 +1,55 @@
+"""Conditioning task: CS-US pairings raise the response to the CS alone.
+
+Classical pair STDP and rewarded DA-STDP condition the response; DA-STDP
+without dopamine does not (Izhikevich 2007). Margins against measured values.
+"""
+import pytest
+
+from spikehebb.model import load_model
+from spikehebb.tasks import Context
+from spikehebb.tasks.conditioning import Conditioning, run
+
+
+@pytest.mark.parametrize("rule,reward,after_min", [("pair_stdp", True, 30.0), ("da_stdp", True, 30.0)])
+def test_rate_conditioning_raises_cs_response(rule, reward, after_min):
+    c = Conditioning("rate", rule, reward=reward, trials=10, dt="0.2 ms", seed=0).fit()
+    assert c.cs_response_before_ < 1.0
+    assert c.cs_response_after_ > after_min          # measured 55.5 Hz (both)
+    assert c.weight_after_ > 0.9                     # measured 1.0 (the bound)
+    # the CS-alone part of the first trial is silent, the last one responds
+    assert c.trial_responses_[0] < 1.0 < 10.0 < c.trial_responses_[-1]
+
+
+def test_rate_da_stdp_without_dopamine_does_not_condition():
+    c = Conditioning("rate", "da_stdp", reward=False, trials=10, dt="0.2 ms", seed=0).fit()
+    assert c.cs_response_after_ < 1.0
+    assert c.weight_trace_[-1] == pytest.approx(c.weight_trace_[0], abs=1e-9)
+
+
+@pytest.mark.slow
+def test_spike_conditioning_raises_cs_response():
+    c = Conditioning("spike", "pair_stdp", trials=6, iti="300 ms", dt="0.2 ms", seed=1).fit()
+    assert c.cs_response_before_ == 0.0
+    assert c.cs_response_after_ > 25.0               # measured 59 Hz
+    assert c.weight_after_ > 0.6                     # measured 0.99
+    assert c.trial_responses_[0] == 0.0 < 25.0 < c.trial_responses_[-1]  # measured 0 -> 56 Hz
+
+
+@pytest.mark.slow
+def test_spike_da_stdp_needs_dopamine():
+    kw = dict(iti="300 ms", reward_delay="200 ms", dopamine_pulse=1.0, dt="0.2 ms", seed=1)
+    rewarded = Conditioning("spike", "da_stdp", reward=True, trials=6, **kw).fit()
+    # the same pairings without dopamine (fewer suffice: the eligibility trace never reaches w)
+    unrewarded = Conditioning("spike", "da_stdp", reward=False, trials=3, **kw).fit()
+    assert rewarded.cs_response_before_ == 0.0
+    assert rewarded.cs_response_after_ > 25.0        # measured 64 Hz
+    assert unrewarded.cs_response_after_ == 0.0
+    assert unrewarded.weight_trace_[-1] == pytest.approx(unrewarded.weight_trace_[0], rel=1e-6)
+
+
+def test_model_file_parses(models_dir):
+    model = load_model(models_dir / "conditioning.toml")
+    assert model.task == "conditioning" and model.task_params["compare"] is True
+    res = run(dict(model.task_params, trials=8), Context(backend="rate", seed=0, quick=True))
+    assert res.metrics["cs_response_after_hz"] > 30 > 1 > res.metrics["cs_response_before_hz"]  # 54 Hz, 0 Hz
+    assert res.metrics["conditioned"] == 1.0 and "da_cs_response_after_hz" not in res.metrics
