@@ -9,7 +9,7 @@ sharing the weights), so that many recalls run at once.
     E(s) = -\tfrac{1}{2} \sum_{ij} W_{ij} s_i s_j, \qquad
     m^\mu = \frac{1}{N} \sum_i \xi^\mu_i s_i
 
-A unit whose field is exactly zero keeps its state. With symmetric weights
+A unit whose field is zero (within :data:`TIE`, for rounding) keeps its state. With symmetric weights
 and zero diagonal an asynchronous update never increases :math:`E` (a flip
 changes it by :math:`-2|h_i|`), so asynchronous dynamics reach a fixed point;
 synchronous updates can end in a 2-cycle.
@@ -46,8 +46,12 @@ def flip_bits(patterns, fraction, rng):
     return x
 
 
+#: fields this close to zero are ties (rounding noise must not flip units back and forth)
+TIE = 1e-10
+
+
 def _sgn(h, current):
-    return np.where(h > 0, 1.0, np.where(h < 0, -1.0, current))
+    return np.where(h > TIE, 1.0, np.where(h < -TIE, -1.0, current))
 
 
 def sync_run(weights, states, max_steps=100):

@@ -79,9 +79,9 @@ def dense_async_run(patterns, states, degree, rng, max_sweeps=20):
 
     .. math::
 
-        \sigma_i \leftarrow \operatorname{sgn} \sum_\mu \Big[ F\big(\xi^\mu_i + \textstyle\sum_{j\ne i} \xi^\mu_j \sigma_j\big)
-        - F\big(-\xi^\mu_i + \textstyle\sum_{j\ne i} \xi^\mu_j \sigma_j\big) \Big],
-        \qquad F(x) = x^n .
+        \sigma_i \leftarrow \operatorname{sgn} \sum_\mu \Big[ F\big(\xi^\mu_i + r^\mu_i\big)
+        - F\big(-\xi^\mu_i + r^\mu_i\big) \Big],
+        \qquad r^\mu_i = \sum_{j\ne i} \xi^\mu_j \sigma_j, \qquad F(x) = x^n .
 
     For :math:`n = 2` this is the Hebbian network; capacity grows as
     :math:`N^{n-1}`. The energy never increases. The overlaps :math:`X\sigma`

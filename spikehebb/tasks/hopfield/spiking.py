@@ -24,6 +24,14 @@ so that it fires when :math:`h_i > 0`, like :math:`s_i = \operatorname{sgn}(h_i)
 * :math:`\nu_{on}` is the LIF rate at :math:`I_{rh} + \kappa` (a retrieved
   pattern has :math:`|h_i| \approx 1`), from the analytic f-I curve.
 
+The mapping is a mean-field argument: it holds when units are nearly binary
+and fire asynchronously. Hence a large :math:`\kappa` (1 nA, five times the
+rheobase) with a 10 ms refractory period (the f-I curve saturates, so a unit
+with :math:`h_i = 0.5` fires almost as fast as one with :math:`h_i = 1`),
+initial potentials spread uniformly below threshold, and, when the cue is
+switched off, slow (30 ms, NMDA-like) synapses that carry the input across
+the refractory periods, as in models of persistent activity [2]_.
+
 The cue is either a constant input current :math:`\gamma \kappa c_i`
 (``cue = "current"``, present during the whole run and weaker than the
 recurrent field, so that wrong cue bits can be overruled) or Poisson input
@@ -39,16 +47,23 @@ References
 .. [1] J. J. Hopfield, "Neurons with graded response have collective
    computational properties like those of two-state neurons", PNAS 81,
    3088 (1984).
-.. [2] D. J. Amit, N. Brunel, "Model of global spontaneous activity and
-   local structured activity during delay periods in the cerebral cortex",
-   Cereb. Cortex 7, 237 (1997).
+.. [2] X.-J. Wang, "Synaptic basis of cortical persistent activity: the
+   importance of NMDA receptors to working memory", J. Neurosci. 19, 9587
+   (1999).
 """
 import numpy as np
 from brian2 import Hz, Mohm, amp, mV, ms, pA, second
 
 #: neuron parameters of the spiking Hopfield network
+#: (a 10 ms refractory period makes the f-I curve saturate, so that units are nearly
+#: binary: with t_ref = 2 ms and kappa = 200 pA, rates were graded and recall at
+#: P = 5, N = 100 reached only 0.93; see scripts/RESULTS_hopfield.md)
 NEURON = dict(tau_m=20 * ms, r_m=100 * Mohm, v_rest=-70 * mV, v_reset=-70 * mV, v_th=-50 * mV,
-              t_ref=2 * ms, tau_e=5 * ms, tau_i=5 * ms)
+              t_ref=10 * ms, v_init="uniform")
+#: synaptic time constant by cue mode: a cue that is switched off needs slow (NMDA-like)
+#: recurrent synapses to hold the pattern; with 5 ms the synchronous volleys that follow
+#: the cue die out between refractory periods
+TAU_SYN = {"current": 5 * ms, "rate": 30 * ms}
 
 
 def lif_rate(current, tau_m, r_m, v_rest, v_reset, v_th, t_ref, **_):
@@ -60,9 +75,9 @@ def lif_rate(current, tau_m, r_m, v_rest, v_reset, v_th, t_ref, **_):
     return 1.0 / (float(t_ref) + float(tau_m) * np.log((drive - hi) / (drive - lo)))
 
 
-def build_network(weights, *, kappa=200 * pA, cue="current", cue_gain=0.5, cue_rate=200 * Hz,
-                  cue_weight=None, cue_duration=50 * ms, duration=300 * ms, dt=0.1 * ms, neuron=None,
-                  cue_bits=None):
+def build_network(weights, *, kappa=1000 * pA, cue="current", cue_gain=0.5, cue_rate=200 * Hz,
+                  cue_weight=None, cue_duration=50 * ms, duration=300 * ms, dt=0.1 * ms, tau_syn=None,
+                  neuron=None, cue_bits=None):
     """The :class:`spikehebb.model.Network` that runs ``weights`` from ``cue_bits``.
 
     Parameters
@@ -80,6 +95,10 @@ def build_network(weights, *, kappa=200 * pA, cue="current", cue_gain=0.5, cue_r
         Cue current as a fraction of ``kappa`` (``cue = "current"``).
     cue_rate, cue_weight, cue_duration
         Poisson cue (``cue = "rate"``); ``cue_weight`` defaults to ``kappa``.
+    tau_syn : Quantity (second), optional
+        Time constant of all synapses (default :data:`TAU_SYN` of the cue mode).
+    neuron : dict, optional
+        Overrides of :data:`NEURON`.
 
     Returns
     -------
@@ -89,7 +108,9 @@ def build_network(weights, *, kappa=200 * pA, cue="current", cue_gain=0.5, cue_r
     """
     from ...model import LIF, Network, PoissonInput, Projection, Record
 
-    nrn = dict(NEURON, **(neuron or {}))
+    tau = tau_syn if tau_syn is not None else TAU_SYN[cue]
+    nrn = dict(NEURON, tau_e=tau, tau_i=tau)
+    nrn.update(neuron or {})
     w1 = np.asarray(weights, dtype=float)
     cues = np.array(cue_bits, dtype=float, ndmin=2)
     # K cues run at once as K disconnected copies of the network: one build, one run
@@ -112,7 +133,7 @@ def build_network(weights, *, kappa=200 * pA, cue="current", cue_gain=0.5, cue_r
                 pre="cells", post="cells", connectivity="indices", i=pre[keep], j=post[keep],
                 receptor=name, w_init=np.abs(syn[post[keep], pre[keep]]) * amp)
     populations = {"cells": LIF(n=n, synapse="current", i_ext=np.asarray(i_ext / amp) * amp,
-                                **{k: nrn[k] for k in NEURON})}
+                                **{k: nrn[k] for k in nrn})}
     if cue == "rate":
         steps = int(round(float(duration / cue_duration)))
         rates = np.zeros((max(steps, 2), n))

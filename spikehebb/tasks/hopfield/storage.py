@@ -84,14 +84,17 @@ def pseudo_inverse(patterns):
         W = \frac{1}{N} \sum_{\mu\nu} \xi^\mu (Q^{-1})_{\mu\nu} (\xi^\nu)^T,
         \qquad Q_{\mu\nu} = \frac{1}{N} \xi^\mu \cdot \xi^\nu ,
 
-    i.e. the orthogonal projector onto the span of the patterns (computed as
-    ``pinv(X) @ X``, which also covers linearly dependent patterns), with the
+    i.e. the orthogonal projector onto the span of the patterns (``pinv(X) @ X``
+    when the patterns are linearly dependent), with the
     diagonal set to zero. Every stored pattern is a fixed point for
     :math:`P < N`: the field is :math:`(1 - W_{ii}) \xi_i` with
     :math:`W_{ii} < 1`.
     """
     x = check_patterns(patterns)
-    w = np.linalg.pinv(x) @ x
+    try:  # X^T (X X^T)^-1 X: a P x P solve, much cheaper than an SVD of X for P < N
+        w = x.T @ np.linalg.solve(x @ x.T, x)
+    except np.linalg.LinAlgError:  # dependent patterns: the pseudo-inverse covers them
+        w = np.linalg.pinv(x) @ x
     w = (w + w.T) / 2  # exact symmetry despite rounding: needed for the energy argument
     np.fill_diagonal(w, 0.0)
     return w
