@@ -54,6 +54,8 @@ def learning_curve(test_error, train_error, phase, ax=None, title="learning curv
     ax.set_xlabel("epoch")
     ax.set_ylabel("error (%)")
     ax.set_yscale("log")
+    from matplotlib.ticker import ScalarFormatter
+    ax.yaxis.set_major_formatter(ScalarFormatter())  # "3", not "3 x 10^0"
     ax.set_title(title)
     ax.legend()
     return ax
