@@ -123,9 +123,10 @@ def compare(model, seed=0, out_dir=".", quick=False, progress=True, target=None)
         agreement["drift_rel_error"] = _rel(report["rate"]["mean_drift"], report["spike"]["mean_drift"])
         agreement["final_weight_ks"] = ks_distance(spike_w["final"], rate_w["final"])
         agreement["near_bounds_fraction_diff"] = abs(near_bounds(spike_w) - near_bounds(rate_w))
-        if "w" in spike_w and len(spike_w["w"]):
-            # both backends must have started from the same weights for the comparison to mean anything
-            agreement["same_initial_weights"] = bool(np.allclose(spike_w["w"][0], initial[:spike_w["w"].shape[1]]))
+        if "w" in spike_w and len(spike_w["w"]) and "w" in rate_w and len(rate_w["w"]):
+            # both backends must have started from the same weights (the traced ones are checked;
+            # SI weights are ~1e-11, so the comparison is relative only)
+            agreement["same_initial_weights"] = bool(np.allclose(spike_w["w"][0], rate_w["w"][0], rtol=1e-9, atol=0))
     report["agreement"] = agreement
     os.makedirs(out_dir, exist_ok=True)
     fig = _figure(model, network, runs, report, population, projection)
@@ -152,7 +153,7 @@ def _figure(model, network, runs, report, population, projection):
                    f"rate {report['rate']['mean_drift_over_max']:.3g} w_max/s (rel. error {ag['drift_rel_error']:.1%}); "
                    f"final-weight KS distance {ag['final_weight_ks']:.2f}")
         rule = network.projections[projection].rule
-        if rule.TYPE in _STDP_TYPES and ag["near_bounds_fraction_diff"] > 0.25:
+        if rule.TYPE in _STDP_TYPES and ag["near_bounds_fraction_diff"] > 0.1:
             footer += ("\nThe backends disagree here, as expected: the rate rule averages STDP over "
                        "independent spike trains and has no spike-timing correlations, which is what "
                        "splits the spiking weights (e.g. the bimodal distribution of Song et al. 2000).")

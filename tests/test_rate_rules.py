@@ -2,8 +2,8 @@
 import numpy as np
 import pytest
 
-from spikehebb.backends.rate.native_rules import (bcm_delta_w, bcm_theta_step, oja_delta_w,
-                                                  sanger_delta_w)
+from spikehebb.backends.rate.native_rules import (bcm_delta_w, bcm_theta_step, foldiak_delta_w,
+                                                  oja_delta_w, sanger_delta_w)
 from spikehebb.backends.rate.rules import (bcm_threshold, da_stdp_delta_w, pair_stdp_delta_w,
                                            triplet_delta_w)
 
@@ -156,3 +156,49 @@ def test_bcm_develops_selectivity_to_one_of_two_patterns():
     assert 1 - responses.min() / responses.max() > 0.85, responses
     # BCM fixed point with two equiprobable patterns: y_pref = theta = <y^2>/y0 = y_pref^2/(2 y0)
     assert responses[pref] == pytest.approx(2 * y0, rel=0.15)
+
+
+def _mutual_inhibition(x, w):
+    """Steady state of y = relu(x - w y_other) for two units, 0 <= w < 1."""
+    y = (x - w * x[::-1]) / (1 - w ** 2)
+    if (y < 0).any():  # one unit is silenced: the other sees no inhibition
+        y = np.where(x == x.max(), x, 0.0)
+    return y
+
+
+def test_foldiak_lateral_inhibition_decorrelates_to_target():
+    """Two units with a shared input learn mutual inhibition until <y1 y2> = p^2 (Foldiak 1990)."""
+    rng = np.random.default_rng(5)
+    p_target, eta, dt = 8.0, 1e-4, 1e-2
+    w_lat = 0.0  # magnitude of the (symmetric) inhibitory weight
+    products = []
+    for step in range(20000):
+        x = rng.exponential(10.0) + rng.exponential(3.0, size=2)
+        y = _mutual_inhibition(x, w_lat)
+        w_lat = float(np.clip(w_lat + foldiak_delta_w(y[0], y[1], w_lat, eta, p_target, dt), 0.0, 0.99))
+        products.append(y[0] * y[1])
+    late = np.mean(products[-5000:])
+    assert 0.05 < w_lat < 0.95
+    assert late == pytest.approx(p_target ** 2, rel=0.15)
+    assert np.mean(products[:200]) > 2.5 * late  # started strongly correlated
+
+
+def test_covariance_rule_separates_correlated_from_anticorrelated_inputs_where_hebb_cannot():
+    """All rates are positive, so Hebb grows every weight; the covariance rule grows only the
+    weight of the input that co-varies with the output and shrinks the anti-correlated one."""
+    from brian2 import second
+    from spikehebb.backends import simulate
+    from spikehebb.model import Network, Projection
+    from spikehebb.model.rate_models import Covariance, Hebb, PatternInput, RateUnits
+    pops = {"x": PatternInput(patterns=[[20.0, 0.0], [0.0, 20.0]], period="50 ms"),
+            "y_cov": RateUnits(n=1, transfer="relu", tau="5 ms"),
+            "y_hebb": RateUnits(n=1, transfer="relu", tau="5 ms")}
+    proj = {f"to_{k}": Projection(pre="x", post=f"y_{k}", w_init=[0.5, 0.2], w_max=5.0, rule=rule)
+            for k, rule in (("cov", Covariance(learning_rate=1e-3, tau_avg="2 s")),
+                            ("hebb", Hebb(learning_rate=1e-5)))}
+    net = Network(name="cov", duration="20 s", dt="1 ms", populations=pops, projections=proj,
+                  record={"weights": list(proj), "weight_synapses": 2})
+    res = simulate(net, "rate", seed=2, duration=20 * second)
+    cov, hebb = res.weights["to_cov"]["final"], res.weights["to_hebb"]["final"]
+    assert cov[0] > 0.6 and cov[1] < 0.1, cov
+    assert hebb[0] > 0.5 and hebb[1] > 0.2, hebb

@@ -8,6 +8,9 @@ In the equations, :math:`x_i` is the presynaptic and :math:`y_j` the
 postsynaptic rate of the synapse :math:`w_{ij}`. Weights stay within the
 projection's ``[w_min, w_max]``.
 """
+import numpy as np
+
+from .errors import ModelError
 from .neurons import POPULATIONS
 from .rules import RULES
 from .schema import Description, Field
@@ -35,6 +38,39 @@ class RateUnits(Description):
     )
     #: weights onto rate units are dimensionless
     weight_kind = None
+
+
+@POPULATIONS.register
+class PatternInput(Description):
+    r"""Input rates that switch between fixed patterns every ``period``.
+
+    ``patterns`` is a list of equal-length lists of rates in Hz, one entry per
+    input unit. Each period shows one pattern, drawn uniformly at random from
+    the run's generator (``order = "random"``) or in turn (``"cycle"``), plus
+    independent Gaussian ``noise`` (standard deviation, Hz) per unit, clipped
+    at 0 Hz. Rate backend only.
+    """
+
+    TYPE = "rate_patterns"
+    FIELDS = (
+        Field("patterns", "raw", doc="list of lists of rates in Hz"),
+        Field("period", "time", "100 ms", positive=True),
+        Field("order", "str", "random", choices=("random", "cycle")),
+        Field("noise", "rate", "0 Hz", nonnegative=True),
+    )
+
+    def check(self, where):
+        try:
+            arr = np.asarray(self.patterns, dtype=float)
+        except (TypeError, ValueError):
+            arr = np.zeros(0)
+        if arr.ndim != 2 or arr.size == 0 or (arr < 0).any():
+            raise ModelError(f"{where}.patterns", "expected a list of equal-length lists of non-negative rates (Hz)")
+        self.patterns = arr
+
+    @property
+    def n(self):
+        return self.patterns.shape[1]
 
 
 _ETA = Field("learning_rate", "float", positive=True, doc="eta, per second per Hz^2")

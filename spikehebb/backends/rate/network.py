@@ -9,6 +9,7 @@ the new rates, and weights are clipped to their bounds.
 from types import SimpleNamespace
 
 import numpy as np
+from scipy import sparse
 
 from ...model.units import to_si
 from ..connectivity import connection_indices, initial_weights
@@ -35,10 +36,33 @@ class Projection:
         self.w_max = float(to_si(proj.w_max)) if proj.w_max is not None else np.inf
         self.rule = RULE_BUILDERS.build(proj.rule, proj, SimpleNamespace(
             i=self.i, j=self.j, n_pre=self.n_pre, n_post=self.n_post))
+        # a (post, pre) CSR matrix whose data follow the synapses through ``order``: the
+        # drive is one sparse product, and plastic weights are written into it in place
+        self.order = np.argsort(self.j, kind="stable")
+        indptr = np.concatenate([[0], np.cumsum(np.bincount(self.j, minlength=self.n_post))])
+        self._mats = {k: sparse.csr_matrix((np.zeros(len(self.i)), self.i[self.order], indptr),
+                                           shape=(self.n_post, self.n_pre)) for k in (1, 2)}
+        self._stale = {1: True, 2: True}
+        self._cache = {}  # power -> (pre rates, drive) of the last product
+
+    def set_weights(self, w):
+        self.w = w
+        self._stale = {1: True, 2: True}
+        self._cache.clear()
 
     def drive(self, pre_rate, power):
         """``sum_i w^power r_pre`` onto each post unit."""
-        return np.bincount(self.j, weights=self.w ** power * pre_rate[self.i], minlength=self.n_post)
+        cached = self._cache.get(power)
+        # constant inputs and settled rates repeat exactly: comparing is cheaper than the product
+        if cached is not None and np.array_equal(cached[0], pre_rate):
+            return cached[1]
+        mat = self._mats[power]
+        if self._stale[power]:
+            mat.data[:] = self.w[self.order] ** power
+            self._stale[power] = False
+        out = mat @ pre_rate
+        self._cache[power] = (pre_rate.copy(), out)
+        return out
 
 
 class RateNetwork:
@@ -50,7 +74,7 @@ class RateNetwork:
         self.dt = max(float(network.dt), RATE_DT)
         self.units = {}
         for name, pop in network.populations.items():
-            self.units[name] = POPULATION_BUILDERS.build(pop)
+            self.units[name] = POPULATION_BUILDERS.build(pop, self.rng)
             if getattr(pop, "v_init", None) == "uniform":
                 # the spiking backend draws initial potentials here: keep the generator's
                 # stream aligned so that both backends build the same synapses and weights
@@ -82,4 +106,4 @@ class RateNetwork:
             if proj.rule.plastic:
                 pre = self.units[proj.desc.pre].rate[proj.i]
                 post = self.units[proj.desc.post].rate[proj.j]
-                proj.w = np.clip(proj.rule.step(proj.w, pre, post, dt, self), proj.w_min, proj.w_max)
+                proj.set_weights(np.clip(proj.rule.step(proj.w, pre, post, dt, self), proj.w_min, proj.w_max))

@@ -8,17 +8,18 @@ r"""Population builders of the rate backend: every population becomes rate units
   :math:`\tau_m \dot r = -r + \Phi(\mu, \sigma)`, which keeps recurrent
   networks stable with explicit steps.
 - ``rate_units`` relax to their transfer function of the summed input.
+- ``rate_patterns`` show one of their patterns per period (drawn from the run's generator).
 
 Units are converted to SI floats here, once.
 """
 import numpy as np
 
 from ...model.neurons import LIF, PoissonInput, SpikeTimes
-from ...model.rate_models import RateUnits
+from ...model.rate_models import PatternInput, RateUnits
 from ...model.units import to_si
 from .. import BuilderRegistry
-from .input_stats import LIFParams, lif_rate_from_inputs
-from .transfer import TRANSFER
+from .input_stats import LIFParams, lif_input_stats
+from .transfer import TRANSFER, siegert
 
 POPULATION_BUILDERS = BuilderRegistry("rate")
 
@@ -52,6 +53,21 @@ class PoissonUnits(Units):
             self.rate = self.table[k].astype(float)
 
 
+class PatternUnits(Units):
+    def __init__(self, pop, rng):
+        super().__init__(pop.n)
+        self.patterns, self.period, self.random = pop.patterns, to_si(pop.period), pop.order == "random"
+        self.noise, self.rng, self.shown = to_si(pop.noise), rng, -1
+
+    def update(self, t, dt, drive):
+        k = int(np.floor(t / self.period + 1e-9))
+        if k != self.shown:  # a new period: draw the next pattern and its noise
+            self.shown = k
+            idx = self.rng.integers(len(self.patterns)) if self.random else k % len(self.patterns)
+            rate = self.patterns[idx] + (self.noise * self.rng.standard_normal(self.n) if self.noise else 0.0)
+            self.rate = np.maximum(rate, 0.0)
+
+
 class SpikeTimesUnits(Units):
     def __init__(self, pop):
         super().__init__(pop.n)
@@ -72,11 +88,28 @@ class LIFUnits(Units):
                                                   "tau_e", "tau_i", "e_e", "e_i", "sigma")}
         i_ext = np.broadcast_to(np.asarray(to_si(pop.i_ext), float), (pop.n,)).copy()
         self.params = LIFParams(n=pop.n, synapse=pop.synapse, i_ext=i_ext, **si)
+        self._stats, self._target = None, np.zeros(pop.n)
 
     def target(self, drive):
-        z = np.zeros(self.n)
-        return lif_rate_from_inputs(self.params, drive.get(("exc", 1), z), drive.get(("exc", 2), z),
-                                    drive.get(("inh", 1), z), drive.get(("inh", 2), z))
+        """Siegert rate of the current input statistics, recomputed only where they changed."""
+        z, p = np.zeros(self.n), self.params
+        stats = np.array(lif_input_stats(p, drive.get(("exc", 1), z), drive.get(("exc", 2), z),
+                                         drive.get(("inh", 1), z), drive.get(("inh", 2), z)))
+        # (mu, sigma, tau, shift) against their values at the last evaluation: a change
+        # below 1e-9 of the threshold gap (or of tau_m) leaves the rate as it was; small
+        # changes accumulate against the stored values, so slow drifts are still followed
+        if self._stats is None:
+            changed = np.ones(self.n, bool)
+            self._stats = stats.copy()
+        else:
+            gap = p.v_th - p.v_reset
+            scale = np.array([gap, gap, p.tau_m, gap])[:, None]
+            changed = (np.abs(stats - self._stats) > 1e-9 * scale).any(axis=0)
+        if changed.any():
+            mu, sig, tau, shift = stats[:, changed]
+            self._target[changed] = siegert(mu, sig, p.v_th, p.v_reset, tau, p.t_ref, shift)
+            self._stats[:, changed] = stats[:, changed]
+        return self._target
 
     def update(self, t, dt, drive):
         a = 1 - np.exp(-dt / self.params.tau_m)
@@ -98,7 +131,8 @@ class NativeUnits(Units):
         self.rate = self.rate + a * (target - self.rate)
 
 
-POPULATION_BUILDERS.register(PoissonInput)(lambda pop: PoissonUnits(pop))
-POPULATION_BUILDERS.register(SpikeTimes)(lambda pop: SpikeTimesUnits(pop))
-POPULATION_BUILDERS.register(LIF)(lambda pop: LIFUnits(pop))
-POPULATION_BUILDERS.register(RateUnits)(lambda pop: NativeUnits(pop))
+POPULATION_BUILDERS.register(PoissonInput)(lambda pop, rng: PoissonUnits(pop))
+POPULATION_BUILDERS.register(SpikeTimes)(lambda pop, rng: SpikeTimesUnits(pop))
+POPULATION_BUILDERS.register(LIF)(lambda pop, rng: LIFUnits(pop))
+POPULATION_BUILDERS.register(RateUnits)(lambda pop, rng: NativeUnits(pop))
+POPULATION_BUILDERS.register(PatternInput)(PatternUnits)
