@@ -61,7 +61,9 @@ def weight_histogram(weights, w_max=None, ax=None, bins=40, label=None, **kw):
     """Histogram of (final) weights, as w / w_max when ``w_max`` is given."""
     ax = _axes(ax)
     w = np.asarray(weights) / (w_max if w_max else 1.0)
-    ax.hist(w, bins=bins, range=(0, 1) if w_max else None, label=label, **kw)
+    # [0, 1] for the usual non-negative weights; wider when weights are signed
+    span = (min(0.0, float(w.min(initial=0))), max(1.0, float(w.max(initial=1)))) if w_max else None
+    ax.hist(w, bins=bins, range=span, label=label, **kw)
     ax.set(xlabel="w / w_max" if w_max else "w", ylabel="synapses")
     return ax
 
