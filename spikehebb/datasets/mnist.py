@@ -24,6 +24,7 @@ from pathlib import Path
 import numpy as np
 
 from ..model.errors import ModelError
+from ..results import atomic_write
 
 #: file name -> (md5 of the .gz file, idx magic number, shape after the header)
 FILES = {
@@ -62,9 +63,7 @@ def _download(directory, name):
         try:
             with urllib.request.urlopen(mirror + name, timeout=30) as resp:
                 data = resp.read()
-            tmp = directory / (name + ".part")
-            tmp.write_bytes(data)
-            os.replace(tmp, directory / name)
+            atomic_write(directory / name, lambda tmp: Path(tmp).write_bytes(data))
             return
         except OSError as exc:  # no internet, mirror down: try the next one
             last = exc

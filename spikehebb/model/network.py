@@ -1,4 +1,6 @@
 """A whole network description: populations, projections, modulators, recording."""
+import numpy as np
+
 from .errors import ModelError
 from .modulators import Modulator
 from .neurons import POPULATIONS
@@ -19,6 +21,13 @@ class Record(Description):
         Field("weight_synapses", "raw", 20, doc="how many synapses (int) or which (list)"),
         Field("weight_dt", "time", "1 s", positive=True),
     )
+
+    def traced_synapses(self, n_syn):
+        """Indices of the synapses (of a projection with ``n_syn``) whose weights are traced."""
+        sel = self.weight_synapses
+        if isinstance(sel, int):
+            return np.arange(min(sel, n_syn))
+        return np.asarray(sel, int)
 
 
 class Network(Description):

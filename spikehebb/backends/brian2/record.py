@@ -5,14 +5,6 @@ import numpy as np
 from ...results import RunResult
 
 
-def traced_synapses(record, n_syn):
-    """Indices of the synapses whose weights are traced."""
-    sel = record.weight_synapses
-    if isinstance(sel, int):
-        return np.arange(min(sel, n_syn))
-    return np.asarray(sel, int)
-
-
 class Recorder:
     """Creates the monitors a :class:`~spikehebb.model.Record` asks for."""
 
@@ -23,7 +15,7 @@ class Recorder:
         self.weights = {}
         for name in rec.weights:
             syn = ctx.synapses[name]
-            idx = traced_synapses(rec, len(syn))
+            idx = rec.traced_synapses(len(syn))
             self.weights[name] = (b2.StateMonitor(syn, "w", record=idx, dt=rec.weight_dt,
                                                   name=f"weights_{name}"), idx)
         self.modulators = {name: (b2.StateMonitor(m.group, "x", record=0, dt=rec.rate_bin,

@@ -21,12 +21,6 @@ from .network import RateNetwork
 __all__ = ["simulate", "RateNetwork"]
 
 
-def _traced(sel, n_syn):
-    if isinstance(sel, int):
-        return np.arange(min(sel, n_syn))
-    return np.asarray(sel, int)
-
-
 def simulate(network, *, seed=0, target=None, duration=None, progress=False):
     """Build and run ``network`` as a rate network; see :func:`spikehebb.backends.simulate`.
 
@@ -42,7 +36,7 @@ def simulate(network, *, seed=0, target=None, duration=None, progress=False):
     per_bin = max(1, int(round(float(rec.rate_bin) / dt)))
     per_w = max(1, int(round(float(rec.weight_dt) / dt)))
     rate_pops = list(dict.fromkeys(list(rec.rates) + list(rec.spikes)))
-    traced = {p: _traced(rec.weight_synapses, len(net.projections[p].w)) for p in rec.weights}
+    traced = {p: rec.traced_synapses(len(net.projections[p].w)) for p in rec.weights}
     acc = {p: np.zeros(net.units[p].n) for p in rate_pops}
     binned = {p: [] for p in rate_pops}
     wt = {p: ([], []) for p in traced}
