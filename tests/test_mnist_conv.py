@@ -1,5 +1,6 @@
 """Convolutional Hebbian network: patch extraction, pooling and normalisation."""
 import numpy as np
+import pytest
 
 from spikehebb.model.schema import parse_fields
 from spikehebb.tasks.mnist import task_conv
@@ -94,9 +95,42 @@ def test_conv_resume_after_filter_passes_is_bit_identical(tmp_path, monkeypatch)
 
 
 def test_feedforward_normalisation_must_exceed_inputs():
-    import pytest
     from spikehebb.model.errors import ModelError
     from spikehebb.tasks import Context
     params = parse_fields(task_conv.PARAMS, {"n_maps": 32}, "task")  # 6,272 inputs > default 4,704
     with pytest.raises(ModelError, match="A_feedf"):
         task_conv.run(params, Context(progress=False))
+
+
+def test_odd_pooling_window_is_refused():
+    from spikehebb.model.errors import ModelError
+    from spikehebb.tasks import Context
+    params = parse_fields(task_conv.PARAMS, {"pool_size": 3}, "task")
+    with pytest.raises(ModelError, match="pool_size"):
+        task_conv.run(params, Context(progress=False))
+
+
+def test_overlapping_pooling_sums_4x4_windows_with_stride_2():
+    from spikehebb.tasks.mnist.conv import pool
+    s = np.random.default_rng(5).random((2, 28, 28, 3))
+    got = pool(s, 4).reshape(2, 14, 14, 3)
+    sp = np.pad(s, ((0, 0), (1, 1), (1, 1), (0, 0)))  # (4 - 2) / 2 zeros on each side
+    for (r, c) in [(0, 0), (5, 9), (13, 13)]:
+        np.testing.assert_allclose(got[:, r, c], sp[:, 2 * r:2 * r + 4, 2 * c:2 * c + 4].sum((1, 2)))
+    # size 2 is the reference network's non-overlapping pooling
+    np.testing.assert_allclose(pool(s, 2).reshape(2, 14, 14, 3)[:, 3, 4], s[:, 6:8, 8:10].sum((1, 2)))
+
+
+def test_patch_offset_keeps_faint_patches_near_uniform():
+    x = np.zeros((1, 28, 28))
+    x[0, 14, 14] = 10.0  # one faint pixel
+    y0 = _net(n_maps=2)[0].conv_activity(x)[0]
+    net, p = _net(n_maps=2, patch_offset=0.6)
+    y = net.conv_activity(x)[0]
+    np.testing.assert_allclose(y.sum(1), p["A_conv"])
+    centre = 14 * 28 + 14  # the patch centred on the pixel: row 12 = its centre
+    # without an offset the faint pixel takes all of A_conv - 25; with it, a share
+    # 10 / (10 + 25 * 0.6 * 255) of it: the patch stays near uniform
+    assert y0[centre, 12] == pytest.approx(p["A_conv"] - 25 + 1, rel=1e-4)
+    expect = (p["A_conv"] - 25) * (10 + 0.6 * 255 + 1e-5) / (10 + 25 * (0.6 * 255 + 1e-5)) + 1
+    assert y[centre, 12] == pytest.approx(expect, rel=1e-9)

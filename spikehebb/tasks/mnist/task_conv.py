@@ -25,6 +25,10 @@ PARAMS = (
     Field("A_conv", "float", 900.0, positive=True, doc="each 5 x 5 patch sums to A_conv (offset 1 included)"),
     Field("A_feedf", "float", 4704.0, positive=True,
           doc="pooled features sum to A_feedf (offset 1 included); 4704 = 1.2 x 3920"),
+    Field("patch_offset", "float", 0.0, nonnegative=True,
+          doc="added to every pixel of a patch before its normalisation, in units of full intensity "
+              "(0: the authors' network)"),
+    Field("pool_size", "int", 2, positive=True, doc="sum-pooling window (even; stride 2)"),
     Field("t_conv", "float", 0.1, positive=True, doc="softmax temperature across maps"),
     Field("eps_conv", "float", 2e-4, positive=True, doc="learning rate of the filters, per patch"),
     Field("conv_epochs", "int", 1, nonnegative=True, doc="Hebbian passes of the convolutional layer"),
@@ -69,6 +73,8 @@ def run(params, ctx):
     p = effective(params, ctx)
     if ctx.quick:
         p["conv_epochs"] = p["quick_conv_epochs"]
+    if p["pool_size"] % 2:
+        raise ModelError("task.pool_size", f"must be even (stride 2 keeps a 14 x 14 grid), got {p['pool_size']}")
     n_feat = 14 * 14 * p["n_maps"]
     for key, n in (("A_conv", 25), ("A_feedf", n_feat)):
         if p[key] <= n:  # the +1 offset alone already sums to n
