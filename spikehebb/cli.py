@@ -98,7 +98,9 @@ def _run(args, created):
     else:
         result = _run_network(model, args, target)
     wall = time.perf_counter() - t0
-    summary = {"model": model.name, "backend": args.backend, "target": target, "seed": args.seed,
+    # a task whose network exists for one backend only says which one it ran
+    backend = result.info.pop("backend", args.backend)
+    summary = {"model": model.name, "backend": backend, "target": target, "seed": args.seed,
                "wall_seconds": round(wall, 3), "metrics": result.metrics}
     if result.info:
         summary["info"] = result.info

@@ -194,3 +194,21 @@ def test_resume_gives_identical_weights(tmp_path, monkeypatch):
     with pytest.raises(ModelError, match="--resume"):
         task_shallow.run(_params(**over), Context(seed=6, out_dir=str(tmp_path / "b"), quick=True, resume=True,
                                                   data_dir=str(DATA), progress=False))
+
+
+@needs_data
+def test_cli_summary_names_the_backend_the_task_ran(tmp_path):
+    """The shallow network exists only as a rate network: the summary says "rate" even
+    under the default ``--backend spike``, and the errors are fractions."""
+    import json
+
+    from spikehebb.cli import main
+    root = Path(__file__).parents[1]
+    out = tmp_path / "run"
+    rc = main(["run", str(root / "models" / "hebbian_mnist_shallow.toml"), "--quick", "--data", str(DATA),
+               "--out", str(out), "--no-progress", "--set", "task.quick_n_train=100",
+               "--set", "task.quick_epochs_hebb=1", "--set", "task.quick_epochs_dopa=0"])
+    assert rc == 0
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["backend"] == "rate" and "backend" not in summary["info"]
+    assert 0.0 <= summary["metrics"]["test_error"] <= 1.0 and summary["metrics"]["epochs"] == 1

@@ -107,5 +107,5 @@ def result(hist, test_pred, y_test, train_err, fields, p, ctx, extra_metrics=Non
     arrays.update(extra_arrays or {})
     info = {"errors": "fractions in [0, 1]", "n_train": int(p["n_train"] or 60000), "n_test": int(len(y_test)),
             "training_subset": f"first {p['n_train'] or 60000} images of the official training file",
-            "quick": bool(ctx.quick), "network": "rate (numpy)"}
+            "quick": bool(ctx.quick), "network": "rate (numpy)", "backend": "rate"}
     return RunResult(metrics=m, arrays=arrays, figures=figs, info=info)

@@ -162,4 +162,5 @@ def run(params, ctx):
                               f"same epochs, first {len(lte)} test images: test error {rate_err:.4f}")
     res.info["target"] = target
     res.info["network"] = f"spiking (Brian2, {target})"
+    res.info["backend"] = "spike"
     return res
