@@ -10,6 +10,8 @@ from .hebb import DA_CASES, confusion, normalize
 #: dopamine tables of the authors' camera-ready code, in the order of DA_CASES
 DA_HIDDEN = [4.5, 0.02, -0.1, -2.0]
 DA_CLASS = [0.0, 0.2, -0.3, -0.5]
+#: each image sums to A_IMAGE = 1.2 x 784 (offset 1 per pixel included), as in the authors' code
+A_IMAGE = 940.8
 
 LEARNING = (
     Field("epochs_hebb", "int", 40, nonnegative=True, doc="pure Hebbian epochs (DA = 1)"),

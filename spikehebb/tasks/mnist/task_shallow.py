@@ -7,13 +7,13 @@ Errors are reported as fractions in [0, 1]. See
 import numpy as np
 
 from ...model.schema import Field
-from .common import LEARNING, effective, flat_inputs, images, result
+from .common import A_IMAGE, LEARNING, effective, flat_inputs, images, result
 from .shallow import ShallowNet
 from .training import run_epochs
 
 PARAMS = (
     Field("n_hidden", "int", 300, positive=True, doc="hidden soft winner-take-all units"),
-    Field("A", "float", 940.8, positive=True, doc="each image sums to A (1.2 x 784), offset 1 included"),
+    Field("A", "float", A_IMAGE, positive=True, doc="each image sums to A (1.2 x 784), offset 1 included"),
 ) + LEARNING
 
 

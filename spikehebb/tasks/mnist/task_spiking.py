@@ -17,8 +17,8 @@ import numpy as np
 from ...model.errors import ModelError
 from ...model.schema import Field
 from ...model.units import to_si
-from .common import DA_CLASS, DA_HIDDEN, check_tables, images, result
-from .hebb import dopamine, hebbian_step, normalize, softmax
+from .common import A_IMAGE, DA_CLASS, DA_HIDDEN, check_tables, flat_inputs, images, result
+from .hebb import dopamine, hebbian_step, softmax
 from .shallow import ShallowNet
 from .training import run_epochs
 
@@ -148,7 +148,7 @@ def run(params, ctx):
     # the rate network of the same size on the same subset, same epochs
     rp = {**p, "eps": p["rate_eps"], "eps_class": p["rate_eps_class"], "batch": 20, "explore_noise": 50.0}
     rate = ShallowNet(784, p["n_hidden"], 10, rp, np.random.default_rng([ctx.seed, 0]))
-    ytr, yte = normalize(xtr.reshape(len(xtr), -1), 940.8), normalize(xte.reshape(len(xte), -1), 940.8)
+    ytr, yte = flat_inputs(xtr, A_IMAGE), flat_inputs(xte, A_IMAGE)
     rrng = np.random.default_rng([ctx.seed, 1])
     for e in range(p["epochs_hebb"] + p["epochs_dopa"]):
         rate.train_epoch(ytr, ltr, e >= p["epochs_hebb"], rrng)
