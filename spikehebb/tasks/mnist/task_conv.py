@@ -6,7 +6,6 @@ feedforward (Hebbian and dopamine) epochs; the convolutional epochs' time is
 reported as ``seconds_per_conv_epoch``. See :mod:`spikehebb.tasks.mnist.conv`.
 """
 import dataclasses
-import json
 import os
 import time
 
@@ -14,10 +13,9 @@ import numpy as np
 
 from ...model.errors import ModelError
 from ...model.schema import Field
-from ...results import save_npz
 from .common import LEARNING, effective, images, result
 from .conv import ConvNet
-from .training import CHECKPOINT, _jsonable, run_epochs
+from .training import CHECKPOINT, load_checkpoint, run_epochs, save_checkpoint
 
 PARAMS = (
     Field("n_maps", "int", 20, positive=True, doc="convolutional maps (5 x 5 filters)"),
@@ -46,24 +44,17 @@ CONV_CKPT = "checkpoint_conv.npz"
 def _train_conv(net, x, ctx, params):
     """Convolutional epochs, each checkpointed (weights + generator state)."""
     rng = np.random.default_rng([ctx.seed, 2])
-    path = os.path.join(ctx.out_dir, CONV_CKPT) if ctx.out_dir else None
     secs = []
-    if ctx.resume and path and os.path.exists(path):
-        with np.load(path) as z:
-            if str(z["params"]) != _jsonable(params):
-                raise ModelError("--resume", f"{path} was written with other parameters or seed")
-            net.W_conv, net.conv_done = np.array(z["W_conv"]), int(z["done"])
-            rng.bit_generator.state = json.loads(str(z["rng"]))
-            secs = list(z["seconds"])
+    if ctx.resume and ctx.out_dir and os.path.exists(os.path.join(ctx.out_dir, CONV_CKPT)):
+        state, hist, rng, net.conv_done = load_checkpoint(ctx.out_dir, params, CONV_CKPT)
+        net.W_conv, secs = np.array(state["W_conv"]), hist["seconds"]
     while net.conv_done < params["conv_epochs"]:
         t0 = time.perf_counter()
         net.train_conv_epoch(x, rng)
         secs.append(time.perf_counter() - t0)
-        if path:
-            os.makedirs(ctx.out_dir, exist_ok=True)
-            save_npz(path, {"W_conv": net.W_conv, "done": np.array(net.conv_done), "seconds": np.array(secs),
-                            "rng": np.array(json.dumps(rng.bit_generator.state)),
-                            "params": np.array(_jsonable(params))})
+        if ctx.out_dir:
+            save_checkpoint(ctx.out_dir, {"W_conv": net.W_conv}, {"seconds": secs}, rng, params,
+                            net.conv_done, CONV_CKPT)
     return secs
 
 

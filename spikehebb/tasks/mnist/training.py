@@ -24,20 +24,21 @@ def _jsonable(params):
                        for k, v in sorted(params.items())}, sort_keys=True)
 
 
-def save_checkpoint(out_dir, net_state, history, rng, params, epoch):
-    """Write weights, history, generator state and parameters atomically."""
+def save_checkpoint(out_dir, net_state, history, rng, params, epoch, name=CHECKPOINT):
+    """Write weights, history, generator state and parameters atomically to
+    ``out_dir/name``."""
     arrays = {f"net/{k}": np.asarray(v) for k, v in net_state.items()}
     arrays.update({f"history/{k}": np.asarray(v, dtype=float) for k, v in history.items()})
     arrays["rng"] = np.array(json.dumps(rng.bit_generator.state))
     arrays["params"] = np.array(_jsonable(params))
     arrays["epoch"] = np.array(epoch)
     os.makedirs(out_dir, exist_ok=True)
-    save_npz(os.path.join(out_dir, CHECKPOINT), arrays)
+    save_npz(os.path.join(out_dir, name), arrays)
 
 
-def load_checkpoint(out_dir, params):
-    """Return ``(net_state, history, rng, epoch)`` from ``out_dir``."""
-    path = os.path.join(out_dir, CHECKPOINT)
+def load_checkpoint(out_dir, params, name=CHECKPOINT):
+    """Return ``(net_state, history, rng, epoch)`` from ``out_dir/name``."""
+    path = os.path.join(out_dir, name)
     if not os.path.exists(path):
         raise ModelError("--resume", f"no checkpoint {path}; run without --resume first")
     with np.load(path) as z:
