@@ -114,8 +114,7 @@ class WTANetwork:
         if k < 0:
             return
         counts = np.asarray(self.hid.count[:], dtype=float)
-        W = np.zeros((self.n_in, self.n_hidden))
-        W[self.syn.i[:], self.syn.j[:]] = self.syn.w[:]
+        W = self.weights()
         drive = self.p["g"] * self.p["tau_m"] * (job["rates"][k] @ W) - np.asarray(self.hid.theta[:])
         da = job["cb"](k, counts, drive)
         if da is not None and counts.sum() > 0:
