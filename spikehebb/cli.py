@@ -116,7 +116,7 @@ def _run_network(model, args, target):
     from .metrics import compute_metrics
     from .plots import figures_for
     net = model.network
-    duration = min(net.quick_duration or net.duration / 10, net.duration) if args.quick else net.duration
+    duration = net.run_duration(args.quick)
     result = simulate(net, args.backend, seed=args.seed, target=target, duration=duration,
                       progress=not args.no_progress)
     result.info["duration"] = float(duration)

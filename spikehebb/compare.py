@@ -32,11 +32,6 @@ from .results import save_figure, write_json
 _STDP_TYPES = ("pair_stdp", "triplet_stdp", "da_stdp")
 
 
-def run_duration(network, quick):
-    """The run length the CLI uses: ``quick_duration`` (or a tenth) with ``--quick``."""
-    return (network.quick_duration or network.duration / 10) if quick else network.duration
-
-
 def compared_names(network):
     """``(population, projection)`` that the comparison is about (projection may be None)."""
     plastic = [n for n, p in network.projections.items() if p.rule.PLASTIC]
@@ -105,7 +100,7 @@ def compare(model, seed=0, out_dir=".", quick=False, progress=True, target=None)
         Brian2 target of the spiking run (default: the spiking backend's default).
     """
     network = model.network
-    duration = run_duration(network, quick)
+    duration = network.run_duration(quick)
     population, projection = compared_names(network)
     if population not in network.record.rates:
         # the comparison needs the population rate over time from both backends

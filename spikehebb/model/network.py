@@ -49,6 +49,11 @@ class Network(Description):
         Field("metrics", "raw", None, doc="list of metric tables, see spikehebb.metrics"),
     )
 
+    def run_duration(self, quick=False):
+        """The run length: ``duration``, or with ``--quick`` ``quick_duration``
+        (default a tenth of ``duration``), never longer than ``duration``."""
+        return min(self.quick_duration or self.duration / 10, self.duration) if quick else self.duration
+
     def check(self, where):
         p = lambda *k: ".".join((where,) + k) if where else ".".join(k)  # noqa: E731
         pops = self.populations
