@@ -1,121 +1,102 @@
-"""Benchmark the MNIST Hebbian + dopamine networks over several seeds.
+"""Benchmark the MNIST classifiers: every row of the README's MNIST table.
 
-Runs each model file's full configuration (or ``--quick``) once per seed,
-writes every run's results and figures under ``OUT/MODEL/seedN/`` and a JSON
-summary ``OUT/bench_mnist.json`` (test error per seed and mean, seconds per
-epoch, the machine), and prints a table. An interrupted benchmark continues
-where it stopped when run again with the same arguments (finished seeds are
-read back, unfinished ones resume from their last epoch checkpoint).
+Each row is ``spikehebb run`` on a model file in a fresh process, once per
+seed; runs land in ``OUT/ROW/seedN/`` (ordinary run folders; an interrupted
+benchmark continues where it stopped). Writes ``OUT/bench_mnist.json`` (test
+error per seed, mean and sd, seconds per epoch, wall and CPU seconds, the
+machine and its load) and prints a table.
+
+Rows:
+
+- ``shallow``: the shallow network, rate backend (40 + 30 epochs, 60,000 images);
+- ``conv``: the convolutional network, rate backend;
+- ``transfer``: the ``shallow`` row's weights tested on the spiking network
+  (``--backend spike --weights-from ... --evaluate``), same test images;
+- ``spiking``: the spiking network trained with the spiking form of the rule
+  (the file's ``[spike]`` protocol);
+- ``quick-rate``, ``quick-spike``: ``--quick`` on each backend (shallow).
 
 Examples
 --------
-python scripts/bench_mnist.py --models shallow --seeds 0 1 2 --out bench_out
-python scripts/bench_mnist.py --models conv --set n_feedf=300 --out bench_conv
-python scripts/bench_mnist.py --quick
+python scripts/bench_mnist.py --rows shallow transfer --seeds 0 1 2 --out runs/bench_mnist
+python scripts/bench_mnist.py --rows quick-rate quick-spike --seeds 0
+python scripts/bench_mnist.py --rows conv --set projections.image_to_maps.connectivity.patch_offset=0
 """
 import argparse
 import json
-import os
-import platform
 import sys
-import time
-import tomllib
 from pathlib import Path
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from mnist_runs import ROOT, data_dir, machine, run  # noqa: E402
+
 sys.path.insert(0, str(ROOT))
+from spikehebb.results import write_json  # noqa: E402
 
-from spikehebb.model.schema import parse_fields  # noqa: E402
-from spikehebb.results import save_result, write_json  # noqa: E402
-from spikehebb.tasks import Context, get_task  # noqa: E402
-
-MODELS = {"shallow": "hebbian_mnist_shallow", "conv": "hebbian_mnist_conv", "spiking": "hebbian_mnist_spiking"}
-
-
-def machine():
-    cpu = platform.processor()
-    try:
-        for line in open("/proc/cpuinfo"):
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return {"platform": platform.platform(), "cpu": cpu, "cores": os.cpu_count(), "python": platform.python_version(),
-            "numpy": np.__version__, "OMP_NUM_THREADS": os.environ.get("OMP_NUM_THREADS")}
+SHALLOW = ROOT / "models" / "hebbian_mnist_shallow.toml"
+CONV = ROOT / "models" / "hebbian_mnist_conv.toml"
+#: row -> (model file, arguments); "{shallow}" is the shallow row's run folder of the same seed
+ROWS = {
+    "shallow": (SHALLOW, ["--backend", "rate"]),
+    "conv": (CONV, ["--backend", "rate"]),
+    "transfer": (SHALLOW, ["--backend", "spike", "--weights-from", "{shallow}", "--evaluate"]),
+    "spiking": (SHALLOW, ["--backend", "spike"]),
+    "quick-rate": (SHALLOW, ["--backend", "rate", "--quick"]),
+    "quick-spike": (SHALLOW, ["--backend", "spike", "--quick"]),
+}
 
 
-def run_model(key, seeds, args, overrides):
-    name = MODELS[key]
-    table = tomllib.loads((ROOT / "models" / f"{name}.toml").read_text())["task"]
-    mod = get_task(table["type"])
-    values = {k: v for k, v in table.items() if k != "type"}
-    values.update(overrides)
-    params = parse_fields(mod.PARAMS, values, "task")
+def bench_row(row, seeds, args):
+    model, extra = ROWS[row]
     runs = []
     for seed in seeds:
-        out = Path(args.out) / key / f"seed{seed}"
-        out.mkdir(parents=True, exist_ok=True)
-        summary = out / "summary.json"
-        if summary.exists():
-            runs.append(json.loads(summary.read_text()))
-            print(f"{key} seed {seed}: read back {summary}", flush=True)
-            continue
-        resume = any(out.glob("checkpoint*.npz"))
-        ctx = Context(backend="spike" if key == "spiking" else "rate", seed=seed, out_dir=str(out),
-                      quick=args.quick, data_dir=args.data, resume=resume, progress=not args.no_progress,
-                      model_name=name)
-        t0 = time.perf_counter()
-        res = mod.run(params, ctx)
-        s = {"model": name, "seed": seed, "quick": args.quick, "overrides": overrides, "metrics": res.metrics,
-             "info": res.info, "wall_seconds": time.perf_counter() - t0, "resumed": resume}
-        save_result(str(out), res, s)
+        shallow = Path(args.out) / "shallow" / f"seed{seed}"
+        if "{shallow}" in extra:  # the weights to test: train them first if needed
+            run(SHALLOW, shallow, ROWS["shallow"][1] + ["--seed", seed] + args.sets, args.data)
+        a = [str(shallow) if x == "{shallow}" else x for x in extra] + ["--seed", seed] + args.sets
+        s = run(model, Path(args.out) / row / f"seed{seed}", a, args.data)
+        m = s["metrics"]
+        print(f"{row} seed {seed}: test error {100 * m['test_error']:.2f} %, {m['epochs']} epochs, "
+              f"{m['seconds_per_epoch']:.2f} s/epoch, wall {s['wall_seconds']:.0f} s", flush=True)
         runs.append(s)
-        m = res.metrics
-        print(f"{key} seed {seed}: test error {100 * m['test_error']:.2f}%  train {100 * m['train_error']:.2f}%  "
-              f"{m['epochs']} epochs  {m['seconds_per_epoch']:.2f} s/epoch", flush=True)
     te = np.array([r["metrics"]["test_error"] for r in runs])
-    return {"model": name, "overrides": overrides, "seeds": list(seeds),
+    return {"model": model.name, "arguments": extra + args.sets, "seeds": list(seeds),
             "test_error_per_seed": te.tolist(), "test_error_mean": float(te.mean()),
-            "test_error_std": float(te.std(ddof=1)) if len(te) > 1 else 0.0,
-            "train_error_per_seed": [r["metrics"]["train_error"] for r in runs],
-            "test_error_after_hebbian_per_seed": [r["metrics"].get("test_error_after_hebbian") for r in runs],
+            "test_error_sd": float(te.std(ddof=1)) if len(te) > 1 else 0.0,
             "seconds_per_epoch_per_seed": [r["metrics"]["seconds_per_epoch"] for r in runs],
-            "epochs": [r["metrics"]["epochs"] for r in runs],
-            "metrics_per_seed": [r["metrics"] for r in runs]}
-
-
-def _value(text):
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError:
-        return text
+            "wall_seconds_per_seed": [r["wall_seconds"] for r in runs],
+            "cpu_seconds_per_seed": [r.get("cpu_seconds") for r in runs],
+            "load_per_seed": [[r.get("load_before"), r.get("load_after")] for r in runs],
+            "commands": [r.get("command") for r in runs], "metrics_per_seed": [r["metrics"] for r in runs]}
 
 
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--models", nargs="+", default=["shallow", "conv"], choices=sorted(MODELS))
+    ap.add_argument("--rows", nargs="+", default=["shallow", "conv", "transfer"], choices=list(ROWS))
     ap.add_argument("--seeds", nargs="+", type=int, default=[0, 1, 2])
-    ap.add_argument("--quick", action="store_true", help="the --quick variant of every model")
-    ap.add_argument("--data", default=os.environ.get("SPIKEHEBB_DATA") or str(ROOT.parent / "shared" / "data" / "mnist"))
-    ap.add_argument("--out", default="bench_mnist_out")
-    ap.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
-                    help="override a [task] key of every model (JSON value)")
-    ap.add_argument("--no-progress", action="store_true")
+    ap.add_argument("--data", default=data_dir())
+    ap.add_argument("--out", default="runs/bench_mnist")
+    ap.add_argument("--set", dest="sets", action="append", default=[], metavar="KEY=VALUE",
+                    help="passed to every run as --set KEY=VALUE")
     args = ap.parse_args(argv)
-    overrides = {k: _value(v) for k, v in (s.split("=", 1) for s in args.set)}
-    report = {"machine": machine(), "quick": args.quick, "errors": "fractions in [0, 1]", "models": {}}
-    for key in args.models:
-        report["models"][key] = run_model(key, args.seeds, args, overrides)
-        write_json(Path(args.out) / "bench_mnist.json", report)
-    print(f"\n{'model':<10}{'seeds':>8}{'test error % (per seed)':>36}{'mean':>8}{'s/epoch':>9}")
-    for key, r in report["models"].items():
+    args.sets = [a for s in args.sets for a in ("--set", s)]
+    path = Path(args.out) / "bench_mnist.json"
+    # rows of earlier calls with the same --out are kept: one file for the whole table
+    old = json.loads(path.read_text())["rows"] if path.exists() else {}
+    report = {"machine": machine(), "errors": "fractions in [0, 1]", "rows": old}
+    for row in args.rows:
+        report["rows"][row] = bench_row(row, args.seeds, args)
+        write_json(path, report)
+    print(f"\n{'row':<12}{'test error % (per seed)':>30}{'mean':>8}{'sd':>7}{'s/epoch':>9}{'wall s':>9}{'CPU s':>9}")
+    for row, r in report["rows"].items():
         per = " ".join(f"{100 * e:.2f}" for e in r["test_error_per_seed"])
-        print(f"{key:<10}{len(r['seeds']):>8}{per:>36}{100 * r['test_error_mean']:>8.2f}"
-              f"{np.mean(r['seconds_per_epoch_per_seed']):>9.2f}")
-    print(f"\nwritten {Path(args.out) / 'bench_mnist.json'}")
+        cpu = [c for c in r["cpu_seconds_per_seed"] if c is not None]
+        print(f"{row:<12}{per:>30}{100 * r['test_error_mean']:>8.2f}{100 * r['test_error_sd']:>7.2f}"
+              f"{np.median(r['seconds_per_epoch_per_seed']):>9.2f}{np.median(r['wall_seconds_per_seed']):>9.0f}"
+              f"{np.median(cpu) if cpu else float('nan'):>9.0f}")
+    print(f"\nwritten {Path(args.out) / 'bench_mnist.json'} (machine load: {report['machine']['loadavg']})")
 
 
 if __name__ == "__main__":

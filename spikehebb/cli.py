@@ -34,6 +34,9 @@ def _parser():
     run.add_argument("--quick", action="store_true", help="short run (quick_duration / small subset)")
     run.add_argument("--data", default=None, help="data directory (tasks that read data)")
     run.add_argument("--resume", default=None, metavar="DIR", help="continue an interrupted task run")
+    run.add_argument("--weights-from", default=None, metavar="RUN_DIR",
+                     help="classification: start from the weights a finished run saved (either backend)")
+    run.add_argument("--evaluate", action="store_true", help="classification: only test (with --weights-from)")
     run.add_argument("--no-progress", action="store_true")
     cmp = sub.add_parser("compare", help="run a model on both backends and compare")
     cmp.add_argument("model")
@@ -41,6 +44,10 @@ def _parser():
     cmp.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE")
     cmp.add_argument("--out", default=None)
     cmp.add_argument("--quick", action="store_true")
+    cmp.add_argument("--data", default=None, help="data directory (classification models)")
+    cmp.add_argument("--target", default=None, help="Brian2 target of the spike side (classification: numpy or cython)")
+    cmp.add_argument("--train-spike", action="store_true",
+                     help="classification: also train the spiking network (slow)")
     cmp.add_argument("--no-progress", action="store_true")
     return p
 
@@ -82,13 +89,20 @@ def _out_dir(args, model, created, resume=None):
 
 def _run(args, created):
     from .model import load_model
-    model = load_model(args.model, args.overrides)
     if args.backend not in ("spike", "rate"):
         raise ModelError("--backend", f"expected spike or rate, got {args.backend!r}")
+    model = load_model(args.model, args.overrides, quick=args.quick, backend=args.backend)
+    if (args.weights_from or args.evaluate) and model.task != "classification":
+        raise ModelError("--weights-from" if args.weights_from else "--evaluate",
+                         "only classification models load and evaluate saved weights")
+    if args.weights_from and not os.path.isdir(args.weights_from):
+        raise ModelError("--weights-from", f"no such run directory: {args.weights_from}")
     target = None
-    if args.backend == "spike" and (model.network is not None or args.target):
+    if args.backend == "spike" and model.task is None:
         from .backends.brian2.device import check_target
         target = check_target(args.target)
+    elif args.backend == "spike":
+        target = args.target  # the task's builder picks and checks its target
     if args.resume and model.task is None:
         raise ModelError("--resume", "only task models (with a [task] table) checkpoint and resume")
     out = _out_dir(args, model, created, args.resume)
@@ -100,7 +114,8 @@ def _run(args, created):
     wall = time.perf_counter() - t0
     # a task whose network exists for one backend only says which one it ran
     backend = result.info.pop("backend", args.backend)
-    summary = {"model": model.name, "backend": backend, "target": target, "seed": args.seed,
+    summary = {"model": model.name, "backend": backend, "target": result.info.pop("target", target),
+               "seed": args.seed,
                "wall_seconds": round(wall, 3), "metrics": result.metrics}
     if result.info:
         summary["info"] = result.info
@@ -129,24 +144,48 @@ def _run_task(model, args, target, out):
     from .tasks import Context, get_task
     ctx = Context(backend=args.backend, target=target, seed=args.seed, out_dir=out, quick=args.quick,
                   data_dir=args.data, resume=bool(args.resume), progress=not args.no_progress,
-                  model_name=model.name)
+                  model_name=model.name, network=model.network, weights_from=args.weights_from,
+                  evaluate=args.evaluate)
     return get_task(model.task).run(model.task_params, ctx)
 
 
 def _compare(args, created):
     from .compare import compare
     from .model import load_model
-    model = load_model(args.model, args.overrides)
+    model = load_model(args.model, args.overrides, quick=args.quick)
+    if model.task == "classification":
+        return _compare_classifier(args, model, created)
     if model.network is None:
-        raise ModelError("task", "compare runs network models; this file describes a task")
+        raise ModelError("task", "compare runs network models and classification tasks; this file describes "
+                                 f"a {model.task} task")
+    if args.train_spike:
+        raise ModelError("--train-spike", "only for classification models")
     out = _out_dir(args, model, created)
     report = compare(model, seed=args.seed, out_dir=out, quick=args.quick, progress=not args.no_progress)
     created.clear()
-    for side in ("spike", "rate", "agreement"):
+    _print_compare(report, ("spike", "rate", "agreement"), out)
+    return 0
+
+
+def _compare_classifier(args, model, created):
+    from .model import load_model
+    from .tasks import Context
+    from .tasks.mnist.compare import compare_classifier
+    out = _out_dir(args, model, created)
+    ctx = Context(seed=args.seed, target=args.target, out_dir=out, quick=args.quick, data_dir=args.data,
+                  progress=not args.no_progress, model_name=model.name)
+    report = compare_classifier(lambda b: load_model(args.model, args.overrides, quick=args.quick, backend=b),
+                                ctx, train_spike=args.train_spike)
+    created.clear()
+    _print_compare(report, [k for k in report if k != "agreement"] + ["agreement"], out)
+    return 0
+
+
+def _print_compare(report, sides, out):
+    for side in sides:
         print(f"{side}:", ", ".join(f"{k}={v:.4g}" if isinstance(v, float) else f"{k}={v}"
                                     for k, v in report.get(side, {}).items()))
     print(f"written: {os.path.join(out, 'compare.json')}")
-    return 0
 
 
 def _print_summary(summary, out):

@@ -68,3 +68,20 @@ def simulate(network, backend="spike", *, seed=0, target=None, duration=None, pr
     """
     return get_backend(backend).simulate(network, seed=seed, target=target, duration=duration,
                                          progress=progress)
+
+
+def build_classifier(network, backend="rate", *, seed=0, target=None, progress=False):
+    """The classifier of ``network`` (soft-WTA layers, normalising Hebbian rules,
+    choice dopamine) built on ``backend``; see :mod:`spikehebb.backends.classify`
+    for its interface.
+
+    Parameters
+    ----------
+    network : spikehebb.model.Network
+    backend : {"rate", "spike"}
+    seed : int
+        Seeds the initial weights (both backends draw them alike) and the spike generators.
+    target : str, optional
+        Brian2 runtime target (spike backend): ``numpy`` or ``cython``.
+    """
+    return get_backend(backend).build_classifier(network, seed=seed, target=target, progress=progress)

@@ -7,6 +7,8 @@ from .errors import ModelError
 from .network import Network, split_model_table
 
 NETWORK_SECTIONS = ("populations", "projections", "modulators", "record", "metrics")
+#: tables of values for one backend, laid out like the file (see :func:`load_model`)
+BACKEND_SECTIONS = ("spike", "rate")
 
 
 @dataclass
@@ -48,7 +50,16 @@ def apply_overrides(data, overrides):
     return data
 
 
-def load_model(path, overrides=()):
+def _flatten(table, prefix=()):
+    """``{"a": {"b": 1}}`` -> ``[(["a", "b"], 1)]``."""
+    for key, value in table.items():
+        if isinstance(value, dict):
+            yield from _flatten(value, prefix + (key,))
+        else:
+            yield list(prefix + (key,)), value
+
+
+def load_model(path, overrides=(), quick=False, backend=None):
     """Load and validate a model file.
 
     Parameters
@@ -56,7 +67,16 @@ def load_model(path, overrides=()):
     path : str or path-like
         The ``.toml`` file.
     overrides : sequence of str
-        ``"section.key=value"`` strings applied before validation.
+        ``"section.key=value"`` strings applied before validation (after ``[quick]``).
+    quick : bool
+        Apply the file's ``[quick]`` table: the same layout as the file, with
+        the values of the small, fast variant (``--quick``).
+    backend : {"spike", "rate"}, optional
+        Apply the file's ``[spike]`` or ``[rate]`` table (laid out like the
+        file): values that one backend needs to differ, e.g. a shorter
+        training protocol for the spiking network. Their ``quick`` sub-table
+        applies with ``quick``, after ``[quick]``. Order: file, backend
+        table, ``[quick]``, backend ``quick``, ``overrides``.
 
     Raises
     ------
@@ -74,6 +94,16 @@ def load_model(path, overrides=()):
             raise ModelError("", "is a directory, not a model file")
         except tomllib.TOMLDecodeError as e:
             raise ModelError("", f"not valid TOML: {e}")
+        layers = {}
+        for key in ("quick",) + BACKEND_SECTIONS:
+            layers[key] = data.pop(key, {})
+            if not isinstance(layers[key], dict):
+                raise ModelError(key, "expected a table laid out like the file")
+        own = dict(layers.get(backend, {}))
+        own_quick = own.pop("quick", {})
+        apply_overrides(data, list(_flatten(own)))
+        if quick:
+            apply_overrides(data, list(_flatten(layers["quick"])) + list(_flatten(own_quick)))
         apply_overrides(data, [parse_override(o) for o in overrides])
         return _build(data, path)
     except ModelError as e:
@@ -95,14 +125,21 @@ def _build(data, path):
         task = data["task"]
         if not isinstance(task, dict) or "type" not in task:
             raise ModelError("task.type", "required key is missing")
-        extra = [k for k in list(run) + [s for s in NETWORK_SECTIONS if s in data]]
-        if extra:
-            raise ModelError(f"model.{extra[0]}" if extra[0] in run else extra[0], "not used by a task model")
         from ..tasks import get_task  # tasks are descriptions' consumers; import on demand
         from .schema import parse_fields
         module = get_task(task["type"])
+        uses_network = getattr(module, "USES_NETWORK", False)
+        extra = [k for k in list(run) + [s for s in NETWORK_SECTIONS if s in data and not uses_network]]
+        if extra:
+            raise ModelError(f"model.{extra[0]}" if extra[0] in run else extra[0], "not used by a task model")
+        if uses_network and "populations" not in data:
+            raise ModelError("populations", f"a {task['type']} task is built from [populations] and [projections]")
+        network = (Network(_where="", name=name, **{k: data[k] for k in NETWORK_SECTIONS if k in data})
+                   if uses_network else None)
         params = parse_fields(module.PARAMS, {k: v for k, v in task.items() if k != "type"}, "task")
-        return Model(name=name, description=meta["description"], path=path,
+        if hasattr(module, "check"):
+            module.check(params, network, "task")
+        return Model(name=name, description=meta["description"], path=path, network=network,
                      task=task["type"], task_params=params)
     if "populations" not in data:
         raise ModelError("populations", "a model needs [populations] (or a [task])")

@@ -8,6 +8,16 @@ from .schema import Description, Field
 from .units import KINDS, parse_quantity
 
 
+class RateProjection(Description):
+    """Parameters of a projection that only the rate backend reads."""
+
+    FIELDS = (Field("dtype", "str", "float64", choices=("float64", "float32"),
+                    doc="precision of the weights and activities (classifier layers)"),)
+
+
+_SIMPLE = ("all_to_all", "one_to_one", "fixed_probability", "indices")
+
+
 class Projection(Description):
     r"""Synapses from population ``pre`` to population ``post``.
 
@@ -22,8 +32,9 @@ class Projection(Description):
     FIELDS = (
         Field("pre", "str"),
         Field("post", "str"),
-        Field("connectivity", "str", "all_to_all",
-              choices=("all_to_all", "one_to_one", "fixed_probability", "indices")),
+        Field("connectivity", "raw", "all_to_all",
+              doc="all_to_all | one_to_one | fixed_probability | indices, or a table with a type "
+                  "(conv, pool: spikehebb.model.classifier)"),
         Field("p", "float", None, nonnegative=True, doc="connection probability"),
         Field("i", "ints", None, doc="pre indices (connectivity = indices)"),
         Field("j", "ints", None, doc="post indices (connectivity = indices)"),
@@ -35,9 +46,18 @@ class Projection(Description):
         Field("w_max", "raw", None, doc="upper bound (required for plastic rules)"),
         Field("delay", "time", "0 ms", nonnegative=True),
         Field("rule", "raw", None, doc="plasticity rule table (default static)"),
+        Field("rate", "raw", None, doc="rate backend only: {dtype = float64 | float32}"),
     )
 
     def check(self, where):
+        if isinstance(self.connectivity, dict):
+            from .connectivity import CONNECTIVITY
+            self.connectivity = CONNECTIVITY.build(self.connectivity, f"{where}.connectivity")
+        elif self.connectivity not in _SIMPLE:
+            raise ModelError(f"{where}.connectivity", f"expected one of {', '.join(_SIMPLE)} or a table "
+                                                      f"with a type; got {self.connectivity!r}")
+        if isinstance(self.rate, dict) or self.rate is None:
+            self.rate = RateProjection(_where=f"{where}.rate", **(self.rate or {}))
         if self.rule is None:
             self.rule = Static()
         elif isinstance(self.rule, dict):
@@ -47,7 +67,7 @@ class Projection(Description):
         if self.connectivity == "indices":
             if self.i is None or self.j is None or len(self.i) != len(self.j):
                 raise ModelError(f"{where}.i", "connectivity = indices needs lists i and j of equal length")
-        if self.rule.PLASTIC and self.w_max is None:
+        if self.rule.PLASTIC and getattr(self.rule, "BOUNDED", True) and self.w_max is None:
             raise ModelError(f"{where}.w_max", f"required for the plastic rule {self.rule.TYPE!r}")
 
     def weights_as(self, kind, where):

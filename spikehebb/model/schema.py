@@ -86,7 +86,7 @@ class Field:
                 raise ModelError(where, f"expected one of {', '.join(self.choices)}; got {value!r}")
             return value
         if k == "ints":
-            arr = np.asarray(value)
+            arr = np.asarray(value) if np.size(value) else np.zeros(0, np.int64)
             if arr.ndim != 1 or not np.issubdtype(arr.dtype, np.integer):
                 raise ModelError(where, f"expected a list of integers, got {value!r}")
             if (arr < 0).any():

@@ -41,16 +41,25 @@ def receptive_fields(W, side, ax=None, title="receptive fields", labels=None):
     return ax
 
 
-def learning_curve(test_error, train_error, phase, ax=None, title="learning curve"):
-    """Error (percent) per epoch; the dopamine epochs are shaded."""
+def learning_curve(test_error, train_error, phase, ax=None, title="learning curve", names=None):
+    """Error (percent) per epoch; epochs of the second and later phases are shaded.
+
+    ``phase`` is each epoch's phase index, ``names`` the phases' names
+    (default: "phase K"). Epochs whose test error was not measured are NaN.
+    """
     ax = _ax(ax)
     ep = np.arange(1, len(test_error) + 1)
-    ax.plot(ep, 100 * np.asarray(test_error), "o-", ms=3, label="test")
+    test_error = np.asarray(test_error, dtype=float)
+    ok = np.isfinite(test_error)
+    ax.plot(ep[ok], 100 * test_error[ok], "o-", ms=3, label="test")
     ax.plot(ep, 100 * np.asarray(train_error), "s-", ms=3, label="train (online, greedy)")
-    phase = np.asarray(phase)
-    if phase.any():
-        first = int(np.argmax(phase > 0)) + 1
-        ax.axvspan(first - 0.5, len(phase) + 0.5, color="tab:orange", alpha=0.15, label="dopamine phase")
+    phase = np.asarray(phase, dtype=int)
+    colors = ("tab:orange", "tab:green", "tab:purple", "tab:gray")
+    for k in np.unique(phase[phase > 0]) if len(phase) else ():
+        where = np.nonzero(phase == k)[0]
+        name = names[k] if names is not None and k < len(names) else f"phase {k}"
+        ax.axvspan(where[0] + 0.5, where[-1] + 1.5, color=colors[(k - 1) % len(colors)], alpha=0.15,
+                   label=f"{name} phase")
     ax.set_xlabel("epoch")
     ax.set_ylabel("error (%)")
     ax.set_yscale("log")

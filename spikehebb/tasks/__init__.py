@@ -6,6 +6,10 @@ registered under NAME. A task module provides::
     PARAMS: tuple of spikehebb.model.schema.Field   # the [task] table's keys
     def run(params: dict, ctx: spikehebb.tasks.Context) -> spikehebb.results.RunResult
 
+and optionally ``USES_NETWORK = True`` (the file's populations, projections
+and modulators are loaded into ``ctx.network``) and
+``check(params, network, where)`` (cross-checks at load time).
+
 Modules are imported lazily so that ``spikehebb run`` on one model does not
 import every task.
 """
@@ -20,9 +24,7 @@ TASKS = {
     "association": "spikehebb.tasks.association",
     "conditioning": "spikehebb.tasks.conditioning",
     "hopfield": "spikehebb.tasks.hopfield.task",
-    "mnist_shallow": "spikehebb.tasks.mnist.task_shallow",
-    "mnist_conv": "spikehebb.tasks.mnist.task_conv",
-    "mnist_spiking": "spikehebb.tasks.mnist.task_spiking",
+    "classification": "spikehebb.tasks.mnist.task",
 }
 
 
@@ -50,6 +52,12 @@ class Context:
         Show progress bars.
     model_name : str
         Name of the model (file stem).
+    network : spikehebb.model.Network or None
+        The model file's network, for tasks built from descriptions.
+    weights_from : str or None
+        Run directory whose saved weights replace the initial ones.
+    evaluate : bool
+        Only test (with ``weights_from``), no training.
     """
 
     backend: str = "rate"
@@ -61,6 +69,9 @@ class Context:
     resume: bool = False
     progress: bool = True
     model_name: str = ""
+    network: object = None
+    weights_from: Optional[str] = None
+    evaluate: bool = False
     extra: dict = field(default_factory=dict)
 
 

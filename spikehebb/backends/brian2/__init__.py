@@ -18,7 +18,7 @@ from .populations import POPULATION_BUILDERS
 from .record import Recorder
 from .synapses import build_projection
 
-__all__ = ["simulate", "Simulation"]
+__all__ = ["simulate", "Simulation", "build_classifier"]
 
 
 class BuildContext:
@@ -153,3 +153,9 @@ def _tqdm_report():
         if completed >= 1:
             bar["bar"].close()
     return report
+
+
+def build_classifier(network, *, seed=0, target=None, progress=False):
+    """The spiking classifier of ``network``; see :mod:`spikehebb.backends.brian2.classifier`."""
+    from .classifier import build_classifier as build  # only classifier models need it
+    return build(network, seed=seed, target=target, progress=progress)

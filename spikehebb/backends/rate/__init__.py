@@ -16,9 +16,10 @@ import time
 import numpy as np
 
 from ...results import RunResult
+from .classifier import build_classifier
 from .network import RateNetwork
 
-__all__ = ["simulate", "RateNetwork"]
+__all__ = ["simulate", "RateNetwork", "build_classifier"]
 
 
 def simulate(network, *, seed=0, target=None, duration=None, progress=False):
