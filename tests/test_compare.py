@@ -21,6 +21,7 @@ def drift(tmp_path_factory):
     return model, report, out
 
 
+@pytest.mark.slow  # minutes on 2 loaded cores: outside the fast subset
 def test_rate_and_drift_agree_within_bounds(drift):
     _, report, _ = drift
     ag = report["agreement"]
@@ -30,6 +31,7 @@ def test_rate_and_drift_agree_within_bounds(drift):
     assert report["spike"]["mean_drift"] < 0 and report["rate"]["mean_drift"] < 0
 
 
+@pytest.mark.slow  # shares the drift fixture's runs (minutes on 2 loaded cores)
 def test_spiking_drift_matches_kempter_rate_rule(drift):
     """Independent check of the spiking run alone: <dw/dt> = w_max r_pre r_post (A+ tau+ - A- tau-)
     with the spiking network's own measured output rate (Kempter, Gerstner & van Hemmen 1999)."""
@@ -42,6 +44,7 @@ def test_spiking_drift_matches_kempter_rate_rule(drift):
     assert report["spike"]["mean_drift"] == pytest.approx(expected, rel=0.10)
 
 
+@pytest.mark.slow  # shares the drift fixture's runs (minutes on 2 loaded cores)
 def test_weights_stay_off_the_bounds(drift):
     _, report, _ = drift
     for side in ("spike", "rate"):
@@ -50,6 +53,7 @@ def test_weights_stay_off_the_bounds(drift):
         assert 0.2 < report[side]["mean_final_weight_over_max"] < 0.5
 
 
+@pytest.mark.slow  # shares the drift fixture's runs (minutes on 2 loaded cores)
 def test_compare_writes_json_and_figure(drift):
     _, report, out = drift
     with open(out / "compare.json") as fh:

@@ -55,6 +55,7 @@ def test_dopamine_before_pairing_acts_on_the_new_eligibility():
     assert res.weights["plastic"]["final"][0] / W_MAX - 0.3 == pytest.approx(ETA * c0 * x * tau_e, rel=2e-3)
 
 
+@pytest.mark.slow  # minutes on 2 loaded cores: outside the fast subset
 def test_later_reward_gives_less_potentiation():
     """The eligibility trace bridges the delay, decaying with tau_c (distal reward)."""
     early, late = (simulate(_network([t]), "spike", seed=0, target="numpy").weights["plastic"]["final"][0]

@@ -15,6 +15,7 @@ def _run(models_dir, name, overrides, seed=0):
     return net, res, compute_metrics(net, res)
 
 
+@pytest.mark.slow  # minutes on 2 loaded cores: outside the fast subset
 def test_song2000_weights_become_bimodal(models_dir):
     """Song, Miller & Abbott (2000): additive STDP with A-/A+ = 1.05 drives the weights, which
     start uniform on [0, w_max], towards both bounds (100 s here; the shipped run is longer)."""
@@ -27,6 +28,7 @@ def test_song2000_weights_become_bimodal(models_dir):
     assert 5 <= m["output_rate_hz"] <= 40
 
 
+@pytest.mark.slow  # minutes on 2 loaded cores: outside the fast subset
 def test_izhikevich2007_rewarded_synapse_is_reinforced(models_dir):
     """Izhikevich (2007) Fig. 1: only the synapse whose pre-post pairings are followed by
     delayed dopamine grows to w_max. 1200 s with twice the shipped learning rate (the

@@ -34,6 +34,7 @@ def _spikes(res):
     return np.round(t[order] * 1e4).astype(int), i[order]
 
 
+@pytest.mark.slow  # minutes on 2 loaded cores: outside the fast subset
 @needs_compiler
 def test_targets_give_identical_spikes_and_weights():
     net = deterministic_network()

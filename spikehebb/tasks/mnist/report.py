@@ -63,16 +63,20 @@ def report(net, network, hist, pred, labels, train_err, phases, params, ctx, n_e
               "test_pred": pred}
     arrays.update({f"W/{k}": W for k, W in weights.items()})
     n_train = params["n_train"] or 60000 - params["validation"]
-    info = {"errors": "fractions in [0, 1]", "n_train": int(n_train), "n_test": int(len(labels)),
-            "n_train_eval": int(n_eval), "quick": bool(ctx.quick), "backend": ctx.backend,
-            "phases": {ph.name: int(ph.epochs) for ph in phases},
-            "training_subset": f"first {n_train} images of the official training file",
-            "test_subset": (f"first {len(labels)} of the last {params['validation']} official training images "
-                            "(validation)" if params["validation"] else
-                            f"first {len(labels)} images of the official test file")}
+    v = params["validation"]
+    test_subset = (f"first {len(labels)} of the last {v} official training images (validation)" if v else
+                   f"first {len(labels)} images of the official test file")
+    info = {"errors": "fractions in [0, 1]", "n_test": int(len(labels)), "quick": bool(ctx.quick),
+            "backend": ctx.backend, "test_subset": test_subset}
+    if not ctx.evaluate:  # an evaluation trains nothing: no training set, no phases
+        info.update(n_train=int(n_train), n_train_eval=int(n_eval),
+                    phases={ph.name: int(ph.epochs) for ph in phases},
+                    training_subset=f"first {n_train} images of the official training file")
     if ctx.weights_from:
         info["weights_from"] = ctx.weights_from
         info["evaluate_only"] = bool(ctx.evaluate)
     if ctx.backend == "spike":
         info["target"] = getattr(net, "target", ctx.target)
+        # spikes per image per layer and the images without an output spike, of the last presentation run
+        info["spiking_last_run"] = {k: float(v) for k, v in getattr(net, "last", {}).items()}
     return RunResult(metrics=m, arrays=arrays, figures=figs, info=info)
