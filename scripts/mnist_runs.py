@@ -40,8 +40,10 @@ def run(model, out, args, data=None, progress=False):
     """
     out = Path(out)
     summary = out / "summary.json"
+    timing = out / "bench_timing.json"  # what this script measured around the run, kept for read-back
     if summary.exists():
-        return {**json.loads(summary.read_text()), "read_back": True}
+        extra = json.loads(timing.read_text()) if timing.exists() else {}
+        return {**json.loads(summary.read_text()), **extra, "read_back": True}
     cmd = [sys.executable, "-m", "spikehebb.cli", "run", str(model), "--out", str(out), *map(str, args)]
     if data:
         cmd += ["--data", str(data)]
@@ -59,11 +61,11 @@ def run(model, out, args, data=None, progress=False):
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if proc.returncode != 0:
         raise SystemExit(f"failed ({proc.returncode}): {' '.join(cmd)}")
-    s = json.loads(summary.read_text())
-    s.update(command=" ".join(["spikehebb", "run", str(model), *map(str, args)]), wall_seconds_process=wall,
-             cpu_seconds=(after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime),
-             load_before=load0, load_after=os.getloadavg()[0])
-    return s
+    extra = {"command": " ".join(["spikehebb", "run", str(model), *map(str, args)]), "wall_seconds_process": wall,
+             "cpu_seconds": (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime),
+             "load_before": load0, "load_after": os.getloadavg()[0]}
+    timing.write_text(json.dumps(extra, indent=1))
+    return {**json.loads(summary.read_text()), **extra}
 
 
 def data_dir(given=None):
