@@ -5,8 +5,8 @@ import numpy as np
 import pytest
 
 from spikehebb.backends import build_classifier
-from spikehebb.backends.classify import choice_dopamine, normalise
-from spikehebb.backends.rate.classifier_layers import hebbian_step, softmax
+from spikehebb.backends.classify import choice_dopamine, normalise, softmax
+from spikehebb.backends.rate.classifier_layers import hebbian_step
 from spikehebb.model import load_model
 from spikehebb.model.errors import ModelError
 

@@ -34,6 +34,22 @@ def normalise(x, total, offset=1.0):
     return (total - D * offset) * scaled + offset
 
 
+def softmax(u, t):
+    r"""Soft winner-take-all over the last axis, temperature ``t``:
+    :math:`s_j = e^{u_j/t} / \sum_k e^{u_k/t}`."""
+    z = (u - u.max(-1, keepdims=True)) / t
+    np.exp(z, out=z)
+    z /= z.sum(-1, keepdims=True)
+    return z
+
+
+def explore_noise(explore, shape, rng):
+    """A phase's exploration noise: U(0, scale) or N(0, scale) of ``shape``."""
+    if explore.distribution == "normal":
+        return rng.normal(0.0, explore.scale, shape)
+    return rng.uniform(0.0, explore.scale, shape)
+
+
 def choice_dopamine(greedy, taken, labels, values):
     """Dopamine per sample from predicted and received reward (see
     :class:`spikehebb.model.classifier.ChoiceReward`).

@@ -48,7 +48,8 @@ import brian2 as b2
 import numpy as np
 
 from ...model.errors import ModelError
-from ..classify import check_weights, choice_dopamine, classifier_population, gate, initial_weights, normalise
+from ..classify import (check_weights, choice_dopamine, classifier_population, explore_noise, gate,
+                        initial_weights, normalise, softmax)
 from .device import compiler_available, target_context
 from .wta import LAYER_BUILDERS, PROJECTION_BUILDERS, PlasticProjection
 
@@ -174,9 +175,7 @@ class SpikeClassifier:
         acts = {self.image: y}
         for name in self.order:
             u = sum(acts[p.desc.pre] @ p.logW for p in self.projections.values() if p.desc.post == name)
-            z = (u - u.max()) / float(self.network.populations[name].temperature)
-            s = np.exp(z)
-            acts[name] = s / s.sum()
+            acts[name] = softmax(u, float(self.network.populations[name].temperature))
         return acts
 
     # --- presentation ----------------------------------------------------------------
@@ -255,7 +254,7 @@ class SpikeClassifier:
         """Exploration current: the rate model's drive noise times its mean-field equivalent."""
         desc = self.network.populations[ex.population]
         n = desc.n
-        xi = rng.uniform(0.0, ex.scale, n) if ex.distribution == "uniform" else rng.normal(0.0, ex.scale, n)
+        xi = explore_noise(ex, n, rng)
         proj = next(p for p in self.projections.values() if p.desc.post == ex.population)
         pre = proj.pre
         rate_per_total = (self.rate_total if pre.name == self.image else self.pre_rate[pre.name]) / pre.total

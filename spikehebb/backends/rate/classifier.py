@@ -13,7 +13,8 @@ data set and reused.
 """
 import numpy as np
 
-from ..classify import (check_weights, choice_dopamine, classifier_population, gate, initial_weights)
+from ..classify import (check_weights, choice_dopamine, classifier_population, explore_noise, gate,
+                        initial_weights)
 from .classifier_layers import CONNECTION_BUILDERS, LAYER_BUILDERS
 
 __all__ = ["RateClassifier", "build_classifier"]
@@ -134,12 +135,6 @@ class RateClassifier:
                 break
         return acts, drives
 
-    def _noise(self, phase, shape, rng):
-        e = phase.explore
-        if e.distribution == "normal":
-            return rng.normal(0.0, e.scale, shape)
-        return rng.uniform(0.0, e.scale, shape)
-
     # --- training and prediction -------------------------------------------
     def train_epoch(self, x, labels, phase, rng):
         """One pass over ``x`` in shuffled mini-batches; returns the online greedy
@@ -166,7 +161,7 @@ class RateClassifier:
                 wrong += int(np.sum(greedy != lb))
                 taken = greedy
             if explored is not None:
-                noise = self._noise(phase, drives[explored].shape, rng)
+                noise = explore_noise(phase.explore, drives[explored].shape, rng)
                 keep = {n: a for n, a in acts.items() if order_.index(n) < order_.index(explored)}
                 acts, drives = self._forward(keep, noise=(explored, noise), drives=drives)
                 taken = np.argmax(drives[self.output], 1)

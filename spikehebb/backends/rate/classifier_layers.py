@@ -14,7 +14,7 @@ from ...model.errors import ModelError
 from ...model.classifier import ImageInput, NormalisingHebb, Normalise, SoftWTA
 from ...model.connectivity import Conv, Pool
 from .. import BuilderRegistry
-from ..classify import normalise
+from ..classify import normalise, softmax
 
 LAYER_BUILDERS = BuilderRegistry("rate")
 CONNECTION_BUILDERS = BuilderRegistry("rate")
@@ -22,15 +22,6 @@ CONNECTION_BUILDERS = BuilderRegistry("rate")
 RULE_STEPS = BuilderRegistry("rate")
 #: pixel value of full intensity in the images the loaders return (uint8 scale)
 FULL_SCALE = {"mnist": 255.0}
-
-
-def softmax(u, t):
-    r"""Soft winner-take-all over the last axis, temperature ``t``:
-    :math:`s_j = e^{u_j/t} / \sum_k e^{u_k/t}`."""
-    z = (u - u.max(-1, keepdims=True)) / t
-    np.exp(z, out=z)
-    z /= z.sum(-1, keepdims=True)
-    return z
 
 
 def hebbian_step(W, pre, post, eps, da=None, floor=1e-10):
