@@ -1,4 +1,5 @@
 """Read model files (TOML) into descriptions, with command-line overrides."""
+import copy
 import os
 import tomllib
 from dataclasses import dataclass, field
@@ -21,6 +22,8 @@ class Model:
     network: Network = None
     task: str = None
     task_params: dict = field(default_factory=dict)
+    #: the file's data as run: backend table, ``[quick]`` and ``--set`` applied (provenance)
+    resolved: dict = field(default_factory=dict)
 
 
 def parse_override(text):
@@ -105,7 +108,10 @@ def load_model(path, overrides=(), quick=False, backend=None):
         if quick:
             apply_overrides(data, list(_flatten(layers["quick"])) + list(_flatten(own_quick)))
         apply_overrides(data, [parse_override(o) for o in overrides])
-        return _build(data, path)
+        resolved = copy.deepcopy(data)
+        model = _build(data, path)
+        model.resolved = resolved
+        return model
     except ModelError as e:
         e.file = e.file or path
         raise
