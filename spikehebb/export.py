@@ -29,11 +29,12 @@ The Block (:func:`to_block`) has one Segment, ``"run"``:
 
 NWB keeps less of Neo's structure, and these are worked around: Groups and
 annotations of spike trains are not written (the names say population and
-neuron); a signal's annotations travel as JSON in its ``description`` (read
-back as ``annotations["notes"]``; :func:`signal_meta` reads either form), the
-Block's ``spikehebb`` annotation as the NWB file's ``notes``. NWB requires a
-session start time: ``provenance.started`` when the summary has it, else the
-modification time of ``summary.json``.
+neuron: :func:`train_meta`); a signal's annotations travel as JSON in its
+``description`` (read back as ``annotations["notes"]``; :func:`signal_meta`
+reads either form), the Block's ``spikehebb`` annotation as the NWB file's
+``notes``. NWB requires a session start time: ``provenance.started`` when the
+summary has it, else the modification time of ``summary.json``; the file's
+identifier is the run directory's name.
 """
 import datetime
 import json
@@ -50,13 +51,15 @@ FORMATS = ("nwb", "nix", "neo-pickle")
 _INSTALL = "pip install 'spikehebb[export]'"
 
 
-def _neo():
+def _import(module):
     try:
-        import neo
-        import quantities as pq
-    except ImportError as e:
-        raise ModelError("--format", f"needs {e.name}, an optional dependency: {_INSTALL}")
-    return neo, pq
+        return __import__(module)
+    except ImportError:
+        raise ModelError("--format", f"needs {module}, an optional dependency: {_INSTALL}")
+
+
+def _neo():
+    return _import("neo"), _import("quantities")
 
 
 def export_run(run_dir, fmt, out):
@@ -95,39 +98,33 @@ def export_run(run_dir, fmt, out):
     if not os.path.isdir(parent):
         raise ModelError("--out", f"no such directory: {parent}")
     neo, _ = _neo()
-    if fmt == "nwb":
-        _require("pynwb")
-    elif fmt == "nix":
-        _require("nixio")
+    _import({"nwb": "pynwb", "nix": "nixio", "neo-pickle": "pickle"}[fmt])
     result = load_result(run_dir)
     block = to_block(result)
     if fmt == "nwb":
-        nwb_meta = _nwb_session(result, block, run_dir)
-
-        def write_nwb(tmp):
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore", FutureWarning)  # Neo's own call of pynwb.validate
-                logging.disable(logging.WARNING)  # Neo logs a warning for every named signal
-                try:
-                    neo.io.NWBIO(tmp, mode="w", **nwb_meta).write_all_blocks([_for_nwb(block)])
-                finally:
-                    logging.disable(logging.NOTSET)
-        atomic_write(out, write_nwb, suffix=".part.nwb")  # pynwb warns about other extensions
+        session = _nwb_session(result, block, run_dir)
+        # pynwb warns about names not ending in .nwb
+        atomic_write(out, lambda tmp: _write_nwb(neo, tmp, block, session), suffix=".part.nwb")
     elif fmt == "nix":
-        def write_nix(tmp):
-            with neo.io.NixIO(tmp, mode="ow") as io:
-                io.write_block(block)
-        atomic_write(out, write_nix)
+        atomic_write(out, lambda tmp: _write_nix(neo, tmp, block))
     else:
         atomic_write(out, lambda tmp: neo.io.PickleIO(tmp).write_block(block))
     return out
 
 
-def _require(module):
-    try:
-        __import__(module)
-    except ImportError:
-        raise ModelError("--format", f"needs {module}, an optional dependency: {_INSTALL}")
+def _write_nwb(neo, path, block, session):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", FutureWarning)  # Neo's own call of pynwb.validate
+        logging.disable(logging.WARNING)  # Neo logs a warning for every named signal
+        try:
+            neo.io.NWBIO(path, mode="w", **session).write_all_blocks([_for_nwb(block)])
+        finally:
+            logging.disable(logging.NOTSET)
+
+
+def _write_nix(neo, path, block):
+    with neo.io.NixIO(path, mode="ow") as io:
+        io.write_block(block)
 
 
 def to_block(result):
@@ -299,6 +296,14 @@ def signal_meta(sig):
     """A signal's spikehebb annotations, read back from any of the three formats."""
     notes = sig.annotations.get("notes")
     return notes if isinstance(notes, dict) and "spikehebb" in notes else dict(sig.annotations)
+
+
+def train_meta(train):
+    """``{"population", "neuron"}`` of a spike train read back from any format (NWB: from its name)."""
+    if "population" in train.annotations:
+        return {"population": train.annotations["population"], "neuron": int(train.annotations["neuron"])}
+    pop, _, k = train.name.rpartition(" ")
+    return {"population": pop, "neuron": int(k)}
 
 
 def block_summary(block):

@@ -73,7 +73,9 @@ class RunResult:
             more = f", ... ({len(names)} in all)" if len(names) > 8 else ""
             lines.append(f"  arrays: {', '.join(names[:8])}{more}")
         if self.metrics:
-            lines.append("  metrics: " + ", ".join(f"{k}={_fmt(v)}" for k, v in self.metrics.items()))
+            shown = [f"{k}={_fmt(v)}" for k, v in list(self.metrics.items())[:6]]
+            more = f", ... ({len(self.metrics)} in all)" if len(self.metrics) > 6 else ""
+            lines.append(f"  metrics: {', '.join(shown)}{more}")
         return "\n".join(lines) + ")"
 
     def note_network(self, network):

@@ -12,7 +12,7 @@ import quantities as pq
 from elephant.statistics import mean_firing_rate
 
 from spikehebb import cli
-from spikehebb.export import FORMATS, block_arrays, block_summary, export_run, signal_meta
+from spikehebb.export import FORMATS, block_arrays, block_summary, export_run, signal_meta, train_meta
 from spikehebb.model import load_model
 from spikehebb.model.errors import ModelError
 from spikehebb.results import RunResult, load_result
@@ -33,9 +33,14 @@ def _run(out, *extra):
 
 @pytest.fixture(scope="module")
 def runs(tmp_path_factory):
-    """One short spiking run (numpy target, no compiler) and one rate run of the Song et al. model."""
+    """One short spiking run (numpy target, no compiler) and one rate run of the Song et al. model,
+    and a task run (Hopfield recall, rate backend, quick): arrays and metrics, no spikes."""
     d = tmp_path_factory.mktemp("runs")
-    return {"spike": _run(d / "spike", "--target", "numpy"), "rate": _run(d / "rate", "--backend", "rate")}
+    task = str(d / "task")
+    assert cli.main(["run", str(MODELS / "hopfield_random.toml"), "--backend", "rate", "--quick",
+                     "--out", task, "--no-progress"]) == 0
+    return {"spike": _run(d / "spike", "--target", "numpy"), "rate": _run(d / "rate", "--backend", "rate"),
+            "task": task}
 
 
 def _read(path, fmt):
@@ -81,7 +86,7 @@ def test_spike_trains_round_trip_exactly(spike_export):
     fmt, block, res = spike_export
     t, i = res.spikes["post"]
     trains = block.segments[0].spiketrains
-    assert [st.name for st in trains] == ["post 0"]  # the model's one output neuron
+    assert [train_meta(st) for st in trains] == [{"population": "post", "neuron": 0}]  # one output neuron
     st = trains[0]
     np.testing.assert_array_equal(st.rescale("s").magnitude, t[i == 0])
     assert float(st.t_start.rescale("s")) == 0 and float(st.t_stop.rescale("s")) == DURATION
@@ -137,9 +142,10 @@ def test_run_annotations_and_metrics(spike_export):
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
-def test_rate_run_arrays_round_trip(fmt, runs, tmp_path):
-    res = load_result(runs["rate"])
-    out = export_run(runs["rate"], fmt, str(tmp_path / f"rate.{EXT[fmt]}"))
+@pytest.mark.parametrize("run", ["rate", "task"])
+def test_rate_and_task_runs_round_trip_arrays_and_metrics(run, fmt, runs, tmp_path):
+    res = load_result(runs[run])
+    out = export_run(runs[run], fmt, str(tmp_path / f"{run}.{EXT[fmt]}"))
     block = _read(out, fmt)
     assert len(block.segments[0].spiketrains) == 0
     arrays = block_arrays(block)
@@ -147,9 +153,10 @@ def test_rate_run_arrays_round_trip(fmt, runs, tmp_path):
     for name, value in res.arrays.items():
         assert arrays[name].dtype == value.dtype and arrays[name].shape == value.shape
         np.testing.assert_array_equal(arrays[name], value)
-    # weights onto a LIF population stay in siemens on the rate backend too
-    assert _signals(block, "weights")["input_to_post"].units.dimensionality.string == "S"
-    assert block_summary(block)["summary"]["backend"] == "rate"
+    stored = block_summary(block)
+    assert stored["metrics"] == res.metrics and stored["summary"]["backend"] == "rate"
+    if run == "rate":  # weights onto a LIF population stay in siemens on the rate backend too
+        assert _signals(block, "weights")["input_to_post"].units.dimensionality.string == "S"
 
 
 def test_in_memory_result_to_neo():
