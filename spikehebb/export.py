@@ -98,7 +98,8 @@ def export_run(run_dir, fmt, out):
     if not os.path.isdir(parent):
         raise ModelError("--out", f"no such directory: {parent}")
     neo, _ = _neo()
-    _import({"nwb": "pynwb", "nix": "nixio", "neo-pickle": "pickle"}[fmt])
+    if fmt != "neo-pickle":
+        _import({"nwb": "pynwb", "nix": "nixio"}[fmt])
     result = load_result(run_dir)
     block = to_block(result)
     if fmt == "nwb":

@@ -183,6 +183,17 @@ def test_note_network_records_units_and_sizes():
     assert res.weights[name]["unit"] == "dimensionless"
 
 
+def test_load_result_needs_summary_and_results(tmp_path):
+    (tmp_path / "summary.json").write_text('{"metrics": {}}')
+    with pytest.raises(ModelError) as e:  # summary.json without results.npz: damaged, not a run
+        load_result(str(tmp_path))
+    assert e.value.where == "RUN_DIR" and "cannot read" in e.value.message
+    (tmp_path / "summary.json").unlink()
+    with pytest.raises(ModelError) as e:
+        load_result(str(tmp_path))
+    assert e.value.where == "RUN_DIR" and "not a finished run" in e.value.message
+
+
 def _bad(argv, capsys):
     code = cli.main(["export", *argv])
     err = capsys.readouterr().err.strip()
