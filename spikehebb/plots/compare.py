@@ -3,18 +3,15 @@
 Each function takes plain data (seconds, Hz, weights as fractions of
 ``w_max``) and ``ax=None``, draws both backends in one axes, and returns it.
 """
-import matplotlib
-
-matplotlib.use("Agg", force=False)
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
+import numpy as np
+from matplotlib.figure import Figure
 
 STYLE = {"spike": {"color": "C0", "label": "spike (Brian2)"},
          "rate": {"color": "C3", "label": "rate (numpy)", "ls": "--"}}
 
 
 def _axes(ax):
-    return ax if ax is not None else plt.figure(figsize=(5, 3.5)).add_subplot()
+    return ax if ax is not None else Figure(figsize=(5, 3.5)).add_subplot()
 
 
 def rates_over_time(series, ax=None, population=""):
@@ -53,7 +50,8 @@ def final_weight_histograms(finals, ax=None, bins=40, projection=""):
 
 def comparison_figure(rates, weights, finals, title="", footer="", population="", projection=""):
     """One figure, three panels: output rates, mean weight, final weight histograms."""
-    fig, axes = plt.subplots(1, 3, figsize=(14, 4), layout="constrained")
+    fig = Figure(figsize=(14, 4), layout="constrained")
+    axes = fig.subplots(1, 3)
     rates_over_time(rates, ax=axes[0], population=population)
     if weights:
         mean_weight_over_time(weights, ax=axes[1], projection=projection)

@@ -1,13 +1,11 @@
 """Plots of Hopfield recalls: images, energy, overlap and capacity curves.
 
 Each function takes data and ``ax=None`` (``axes=None`` for image grids) and
-returns the axes; none calls ``show()``.
+returns the axes; none calls ``show()``. New figures are
+:class:`matplotlib.figure.Figure` objects, made without pyplot or a backend.
 """
-import matplotlib
-
-matplotlib.use("Agg", force=False)
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
+import numpy as np
+from matplotlib.figure import Figure
 
 
 def grid_shape(n):
@@ -20,7 +18,7 @@ def grid_shape(n):
 
 def pattern_image(pattern, shape=None, ax=None, title=None):
     """One +-1 pattern as a black (+1) and white (-1) image."""
-    ax = ax if ax is not None else plt.figure(figsize=(2, 2)).add_subplot()
+    ax = ax if ax is not None else Figure(figsize=(2, 2)).add_subplot()
     p = np.asarray(pattern, dtype=float)
     ax.imshow(p.reshape(shape or grid_shape(p.size)), cmap="gray_r", vmin=-1, vmax=1, interpolation="nearest")
     ax.set_xticks([])
@@ -34,7 +32,7 @@ def cue_recall_target(cues, recalls, targets, shape=None, axes=None, row_labels=
     """Columns of cue / recall / target images, one column per pattern; returns the (3, K) axes."""
     k = len(cues)
     if axes is None:
-        _, axes = plt.subplots(3, k, figsize=(1.4 * k + 0.6, 4.4), squeeze=False)
+        axes = Figure(figsize=(1.4 * k + 0.6, 4.4)).subplots(3, k, squeeze=False)
     for col in range(k):
         for row, data in enumerate((cues, recalls, targets)):
             m = float(np.mean(np.asarray(data[col]) * np.asarray(targets[col])))
@@ -46,7 +44,7 @@ def cue_recall_target(cues, recalls, targets, shape=None, axes=None, row_labels=
 
 def energy_trace(energy, ax=None, n=None, **kw):
     """Energy over single-unit updates (x axis in sweeps when ``n`` is given)."""
-    ax = ax if ax is not None else plt.figure(figsize=(5, 3)).add_subplot()
+    ax = ax if ax is not None else Figure(figsize=(5, 3)).add_subplot()
     e = np.asarray(energy)
     x = np.arange(len(e)) / (n or 1)
     ax.plot(x, e, **kw)
@@ -56,7 +54,7 @@ def energy_trace(energy, ax=None, n=None, **kw):
 
 def overlap_trace(times, overlaps, ax=None, labels=None, xlabel="sweeps (N updates)"):
     """Overlap with the target over time, one line per column of ``overlaps``."""
-    ax = ax if ax is not None else plt.figure(figsize=(5, 3)).add_subplot()
+    ax = ax if ax is not None else Figure(figsize=(5, 3)).add_subplot()
     m = np.asarray(overlaps).reshape(len(times), -1)
     for k in range(m.shape[1]):
         ax.plot(times, m[:, k], label=labels[k] if labels else None)
@@ -68,7 +66,7 @@ def overlap_trace(times, overlaps, ax=None, labels=None, xlabel="sweeps (N updat
 
 def capacity_curve(alphas, fractions, ax=None, label=None, counts=None, **kw):
     """Recalled fraction against load P/N, with binomial standard errors when ``counts`` is given."""
-    ax = ax if ax is not None else plt.figure(figsize=(6, 4)).add_subplot()
+    ax = ax if ax is not None else Figure(figsize=(6, 4)).add_subplot()
     f = np.asarray(fractions, dtype=float)
     err = np.sqrt(f * (1 - f) / np.asarray(counts)) if counts is not None else None
     ax.errorbar(alphas, f, yerr=err, label=label, marker=kw.pop("marker", "o"), ms=kw.pop("ms", 3),
@@ -90,7 +88,7 @@ def theory_lines(ax, n_values=(), alpha_c=0.138):
 def raster_copies(times, indices, n, ax=None):
     """Spike raster of K network copies of ``n`` neurons each, copies separated by lines."""
     from .network import raster
-    ax = raster(times, indices, ax=ax if ax is not None else plt.figure(figsize=(6, 4)).add_subplot())
+    ax = raster(times, indices, ax=ax if ax is not None else Figure(figsize=(6, 4)).add_subplot())
     top = int(np.max(indices)) + 1 if len(indices) else n
     for k in range(n, top, n):
         ax.axhline(k - 0.5, color="tab:red", lw=0.6)

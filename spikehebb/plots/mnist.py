@@ -1,14 +1,12 @@
 """Figures of the MNIST networks: receptive fields, learning curve, confusion
 matrix. Every function takes data and an optional ``ax``, returns the axes and
-never calls ``show()``."""
+never calls ``show()``. Errors are fractions in [0, 1], as in ``summary.json``."""
 import numpy as np
+from matplotlib.figure import Figure
 
 
 def _ax(ax, figsize=(6, 4)):
-    if ax is None:
-        import matplotlib.pyplot as plt
-        _, ax = plt.subplots(figsize=figsize)
-    return ax
+    return ax if ax is not None else Figure(figsize=figsize).add_subplot()
 
 
 def tile(fields, side, pad=1):
@@ -42,7 +40,7 @@ def receptive_fields(W, side, ax=None, title="receptive fields", labels=None):
 
 
 def learning_curve(test_error, train_error, phase, ax=None, title="learning curve", names=None):
-    """Error (percent) per epoch; epochs of the second and later phases are shaded.
+    """Error (fraction of images misclassified) per epoch; epochs of the second and later phases are shaded.
 
     ``phase`` is each epoch's phase index, ``names`` the phases' names
     (default: "phase K"). Epochs whose test error was not measured are NaN.
@@ -51,8 +49,8 @@ def learning_curve(test_error, train_error, phase, ax=None, title="learning curv
     ep = np.arange(1, len(test_error) + 1)
     test_error = np.asarray(test_error, dtype=float)
     ok = np.isfinite(test_error)
-    ax.plot(ep[ok], 100 * test_error[ok], "o-", ms=3, label="test")
-    ax.plot(ep, 100 * np.asarray(train_error), "s-", ms=3, label="train (online, greedy)")
+    ax.plot(ep[ok], test_error[ok], "o-", ms=3, label="test")
+    ax.plot(ep, np.asarray(train_error, dtype=float), "s-", ms=3, label="train (online, greedy)")
     phase = np.asarray(phase, dtype=int)
     colors = ("tab:orange", "tab:green", "tab:purple", "tab:gray")
     for k in np.unique(phase[phase > 0]) if len(phase) else ():
@@ -61,31 +59,34 @@ def learning_curve(test_error, train_error, phase, ax=None, title="learning curv
         ax.axvspan(where[0] + 0.5, where[-1] + 1.5, color=colors[(k - 1) % len(colors)], alpha=0.15,
                    label=f"{name} phase")
     ax.set_xlabel("epoch")
-    ax.set_ylabel("error (%)")
+    ax.set_ylabel("error (fraction)")
     ax.set_yscale("log")
-    from matplotlib.ticker import ScalarFormatter
-    ax.yaxis.set_major_formatter(ScalarFormatter())  # "3", not "3 x 10^0"
+    from matplotlib.ticker import FormatStrFormatter, LogLocator
+    # plain "0.03", not "3 x 10^-2"; minor ticks at 2 and 5 per decade also labelled
+    ax.yaxis.set_major_formatter(FormatStrFormatter("%.3g"))
+    ax.yaxis.set_minor_locator(LogLocator(subs=(2.0, 5.0)))
+    ax.yaxis.set_minor_formatter(FormatStrFormatter("%.3g"))
     ax.set_title(title)
     ax.legend()
     return ax
 
 
 def confusion_matrix(cm, ax=None, title="confusion matrix (test)"):
-    """Row-normalised confusion matrix (true class in rows), in percent."""
+    """Row-normalised confusion matrix (true class in rows), as fractions of each true class."""
     ax = _ax(ax, (5, 4.5))
     cm = np.asarray(cm, dtype=float)
-    pct = 100 * cm / np.maximum(cm.sum(1, keepdims=True), 1)
-    im = ax.imshow(pct, cmap="Blues", vmin=0, vmax=100)
+    frac = cm / np.maximum(cm.sum(1, keepdims=True), 1)
+    im = ax.imshow(frac, cmap="Blues", vmin=0, vmax=1)
     n = len(cm)
     for i in range(n):
         for j in range(n):
-            if pct[i, j] >= 0.5:
-                ax.text(j, i, f"{pct[i, j]:.0f}" if i == j else f"{pct[i, j]:.1f}", ha="center",
-                        va="center", fontsize=6, color="white" if pct[i, j] > 50 else "black")
+            if frac[i, j] >= 0.005:  # below that the cell reads as empty
+                ax.text(j, i, f"{frac[i, j]:.2f}", ha="center", va="center", fontsize=6,
+                        color="white" if frac[i, j] > 0.5 else "black")
     ax.set_xticks(range(n))
     ax.set_yticks(range(n))
     ax.set_xlabel("predicted")
     ax.set_ylabel("true")
     ax.set_title(title)
-    ax.figure.colorbar(im, ax=ax, label="% of true class")
+    ax.figure.colorbar(im, ax=ax, label="fraction of true class")
     return ax

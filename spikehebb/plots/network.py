@@ -1,112 +1,195 @@
-"""Raster, rate, weight-trace and weight-histogram plots for network runs."""
-import matplotlib
+"""Raster, rate, weight-trace and weight-histogram plots for network runs.
 
-matplotlib.use("Agg", force=False)
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
+Each function takes plain data and ``ax=None`` and returns the axes. New axes
+live on a :class:`matplotlib.figure.Figure` made without pyplot, so plotting
+never chooses, or depends on, a matplotlib backend.
+"""
+import numpy as np
+from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 
-def _axes(ax):
-    return ax if ax is not None else plt.figure(figsize=(6, 3.5)).add_subplot()
+def _axes(ax, figsize=(6, 3.5)):
+    return ax if ax is not None else Figure(figsize=figsize).add_subplot()
 
 
-def raster(times, indices, ax=None, max_neurons=None, window=None, **kw):
+def row_step(n, max_rows):
+    """Stride that keeps at most ``max_rows`` of ``n`` neurons (every ``step``-th, from 0)."""
+    return max(1, int(np.ceil(n / max_rows))) if max_rows else 1
+
+
+def describe_indices(idx, limit=6):
+    """Short text for a set of indices: ``"0-19"``, ``"0, 50, ..., 950"`` or ``"3, 7, 12"``."""
+    idx = np.unique(np.asarray(idx, int))
+    if len(idx) == 0:
+        return "none"
+    if len(idx) == 1:
+        return str(idx[0])
+    d = np.diff(idx)
+    if np.all(d == 1):
+        return f"{idx[0]}-{idx[-1]}"
+    if np.all(d == d[0]) and len(idx) > 3:
+        return f"{idx[0]}, {idx[1]}, ..., {idx[-1]}"
+    shown = ", ".join(map(str, idx[:limit]))
+    return shown + (f", ... ({len(idx)} in all)" if len(idx) > limit else "")
+
+
+def raster(times, indices, ax=None, max_neurons=None, window=None, n=None, max_rows=None, **kw):
     """Spike raster: ``times`` (s) against neuron ``indices``.
 
-    ``max_neurons`` keeps the first neurons only; ``window = (start, stop)`` a time span.
+    Parameters
+    ----------
+    times, indices : array_like
+        Spike times (s) and the index of the neuron of each spike.
+    max_neurons : int, optional
+        Keep neurons ``0 .. max_neurons - 1`` only.
+    window : (float, float), optional
+        Keep spikes in ``[start, stop]`` (s).
+    n : int, optional
+        Population size: y axis from neuron 0 to ``n - 1`` (silent neurons included).
+    max_rows : int, optional
+        Show every ``ceil(n / max_rows)``-th neuron (0, step, 2 step, ...), so at
+        most ``max_rows`` rows; the caller states this (:func:`raster_caption`).
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The y axis is the neuron index, with integer ticks.
     """
     ax = _axes(ax)
-    times, indices = np.asarray(times), np.asarray(indices)
+    times, indices = np.asarray(times, float), np.asarray(indices, int)
     keep = np.ones(len(times), bool)
     if max_neurons is not None:
         keep &= indices < max_neurons
     if window is not None:
         keep &= (times >= window[0]) & (times <= window[1])
+    step = row_step(n, max_rows) if n else 1
+    keep &= indices % step == 0
     times, indices = times[keep], indices[keep]
-    ax.plot(times, indices, "|", ms=3, color=kw.pop("color", "k"), **kw)
-    ax.set(xlabel="time (s)", ylabel="neuron")
+    rows = int(np.ceil(n / step)) if n else len(np.unique(indices))
+    # a tick about one row high: few rows get long ticks, many rows thin ones
+    ms = kw.pop("ms", float(np.clip(200 / max(rows, 1), 2, 12)))
+    ax.plot(times, indices, "|", ms=ms, color=kw.pop("color", "k"), **kw)
+    ax.set(xlabel="time (s)", ylabel="neuron index")
+    if n:
+        # neuron indices 0 .. n - 1 and nothing beyond, so no tick names a neuron that does not exist
+        ax.set_ylim(-0.5 * step, n - 0.5)
+    ax.yaxis.set_major_locator(MaxNLocator(nbins=6, integer=True, min_n_ticks=1))
     return ax
 
 
-def rate_heatmap(times, rates, ax=None, **kw):
-    """Rates of a rate network, (samples, units), as a heat map: the rate 'raster'."""
+def raster_caption(n, max_rows):
+    """What a raster of ``n`` neurons with at most ``max_rows`` rows shows, e.g.
+    ``"50 of 1000 neurons, every 20th"``."""
+    step = row_step(n, max_rows)
+    rows = int(np.ceil(n / step))
+    if step == 1:
+        return f"all {n} neurons" if n > 1 else "1 neuron"
+    return f"{rows} of {n} neurons, every {ordinal(step)}"
+
+
+def ordinal(k):
+    """``1st``, ``2nd``, ``3rd``, ``4th``, ..., ``11th``, ``21st``."""
+    suffix = "th" if 10 <= k % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(k % 10, "th")
+    return f"{k}{suffix}"
+
+
+def bin_edges(centres):
+    """Edges of bins given by their centres (equal widths assumed at the ends)."""
+    c = np.asarray(centres, float)
+    if len(c) == 1:
+        return np.array([c[0] - 0.5, c[0] + 0.5])
+    mid = (c[:-1] + c[1:]) / 2
+    return np.concatenate([[2 * c[0] - mid[0]], mid, [2 * c[-1] - mid[-1]]])
+
+
+def rate_heatmap(times, rates, ax=None, label="rate (Hz)", cmap=None, unit_step=1, **kw):
+    """Rates of a rate network, (samples, units), as a heat map: the rate 'raster'.
+
+    ``times`` are bin centres (s); each cell spans its bin (edges half-way
+    between centres), so a cell is drawn where and when it was recorded.
+    ``label`` names the colour bar (what the values are). Signed values get a
+    diverging colour map centred on 0. When the columns of ``rates`` are units
+    ``0, unit_step, 2 unit_step, ...`` (a subsample), the y axis still reads
+    unit indices.
+    """
     ax = _axes(ax)
-    rates = np.asarray(rates)
-    t = np.asarray(times)
-    extent = (t[0], t[-1] if len(t) > 1 else t[0] + 1, -0.5, rates.shape[1] - 0.5)
-    im = ax.imshow(rates.T, aspect="auto", origin="lower", extent=extent, cmap=kw.pop("cmap", "viridis"), **kw)
-    ax.figure.colorbar(im, ax=ax, label="rate (Hz)")
-    ax.set(xlabel="time (s)", ylabel="unit")
+    rates = np.asarray(rates, float).reshape(len(times), -1)
+    edges = bin_edges(times)
+    units = (np.arange(rates.shape[1] + 1) - 0.5) * unit_step
+    if cmap is None and rates.size and rates.min() < 0:
+        lim = float(np.abs(rates).max()) or 1.0
+        kw.setdefault("vmin", -lim)
+        kw.setdefault("vmax", lim)
+        cmap = "RdBu_r"
+    mesh = ax.pcolormesh(edges, units, rates.T, cmap=cmap or "viridis", shading="flat",
+                         rasterized=True, **kw)
+    ax.figure.colorbar(mesh, ax=ax, label=label)
+    ax.set(xlabel="time (s)", ylabel="unit index")
+    ax.yaxis.set_major_locator(MaxNLocator(nbins=6, integer=True, min_n_ticks=1))
     return ax
 
 
-def population_rate(times, rate, ax=None, label=None, **kw):
-    """Population-mean rate (Hz) over time."""
+def population_rate(times, rate, ax=None, label=None, ylabel="rate (Hz)", **kw):
+    """Population-mean rate (Hz) over time, or another mean output named by ``ylabel``."""
     ax = _axes(ax)
     ax.plot(times, rate, label=label, **kw)
-    ax.set(xlabel="time (s)", ylabel="rate (Hz)")
+    ax.set(xlabel="time (s)", ylabel=ylabel)
     return ax
 
 
-def weight_traces(times, weights, w_max=None, ax=None, **kw):
-    """Traces of chosen synapses, ``weights`` (samples, synapses), over time (as w / w_max)."""
+def weight_traces(times, weights, w_max=None, ax=None, i=None, j=None, n_total=None,
+                  ylabel=None, colorbar=True, **kw):
+    """Traces of chosen synapses, ``weights`` (samples, synapses), over time.
+
+    Parameters
+    ----------
+    w_max : float, optional
+        Plot ``w / w_max`` (the y label says so); otherwise the values as given.
+    i, j : array_like, optional
+        Pre and post indices of the traced synapses: named in the title, and
+        the traces are coloured by their final value (colour bar).
+    n_total : int, optional
+        Number of synapses of the projection, for the title ("20 of 1000 synapses").
+    ylabel : str, optional
+        Label of the values (default ``"w / w_max"`` or ``"w"``).
+    """
     ax = _axes(ax)
-    w = np.asarray(weights) / (w_max if w_max else 1.0)
-    ax.plot(times, w, lw=kw.pop("lw", 0.8), **kw)
-    ax.set(xlabel="time (s)", ylabel="w / w_max" if w_max else "w")
+    w = np.asarray(weights, float).reshape(len(times), -1) / (w_max if w_max else 1.0)
+    lw = kw.pop("lw", 0.8)
+    if i is not None and w.shape[1] > 1 and "color" not in kw:
+        import matplotlib as mpl
+        final = w[-1] if len(w) else np.zeros(w.shape[1])
+        lo, hi = float(final.min()), float(final.max())
+        norm = mpl.colors.Normalize(lo, hi if hi > lo else lo + 1)
+        cmap = mpl.colormaps["viridis"]
+        for k in range(w.shape[1]):
+            ax.plot(times, w[:, k], lw=lw, color=cmap(norm(final[k])), **kw)
+        if colorbar:
+            sm = mpl.cm.ScalarMappable(norm=norm, cmap=cmap)
+            ax.figure.colorbar(sm, ax=ax, label=f"final {ylabel or ('w / w_max' if w_max else 'w')}")
+    else:
+        ax.plot(times, w, lw=lw, **kw)
+    ax.set(xlabel="time (s)", ylabel=ylabel or ("w / w_max" if w_max else "w"))
+    if i is not None:
+        ax.set_title(traced_caption(i, j, n_total), fontsize=9)
     return ax
 
 
-def weight_histogram(weights, w_max=None, ax=None, bins=40, label=None, **kw):
+def traced_caption(i, j, n_total=None):
+    """Which synapses a trace plot shows, e.g. ``"20 of 1000 synapses: i = 0-19 -> j = 0"``."""
+    n = len(np.asarray(i))
+    of = f"{n} of {n_total}" if n_total is not None else f"{n}"
+    text = f"{of} synapses: i = {describe_indices(i)}"
+    return text + (f" -> j = {describe_indices(j)}" if j is not None else "")
+
+
+def weight_histogram(weights, w_max=None, ax=None, bins=40, label=None, xlabel=None, **kw):
     """Histogram of (final) weights, as w / w_max when ``w_max`` is given."""
     ax = _axes(ax)
-    w = np.asarray(weights) / (w_max if w_max else 1.0)
+    w = np.asarray(weights, float) / (w_max if w_max else 1.0)
     # [0, 1] for the usual non-negative weights; wider when weights are signed
     span = (min(0.0, float(w.min(initial=0))), max(1.0, float(w.max(initial=1)))) if w_max else None
     ax.hist(w, bins=bins, range=span, label=label, **kw)
-    ax.set(xlabel="w / w_max" if w_max else "w", ylabel="synapses")
+    ax.set(xlabel=xlabel or ("w / w_max" if w_max else "w"), ylabel="synapses")
     return ax
-
-
-def figures_for(network, result, max_neurons=200, raster_seconds=2.0):
-    """The figures that fit a network run: {name: Figure}.
-
-    Rasters show the last ``raster_seconds`` of the run (a long run's raster is ink).
-    """
-    figs = {}
-    end = float(result.info.get("duration", network.duration))
-    for pop, (t, i) in result.spikes.items():
-        start = max(0.0, end - raster_seconds)
-        ax = raster(t, i, max_neurons=max_neurons, window=(start, end))
-        ax.set_title(f"spikes: {pop}, last {end - start:g} s")
-        figs[f"raster_{pop}"] = ax.figure
-    for pop in network.populations:
-        key = f"unit_rates/{pop}"
-        if key in result.arrays and pop in result.rates:
-            ax = rate_heatmap(result.rates[pop][0], result.arrays[key])
-            ax.set_title(f"rates: {pop}")
-            figs[f"rates_{pop}"] = ax.figure
-    if result.rates:
-        ax = None
-        for pop, (t, r) in result.rates.items():
-            ax = population_rate(t, r, ax=ax, label=pop)
-        ax.legend()
-        figs["population_rate"] = ax.figure
-    for proj, rec in result.weights.items():
-        w_max = rec["w_max"] if np.isfinite(rec["w_max"]) else None
-        if "w" in rec:
-            ax = weight_traces(rec["t"], rec["w"], w_max)
-            ax.set_title(f"weights: {proj}")
-            figs[f"weights_{proj}"] = ax.figure
-        if w_max:
-            ax = weight_histogram(rec["final"], w_max)
-            ax.set_title(f"final weights: {proj}")
-            figs[f"weight_hist_{proj}"] = ax.figure
-    for name in network.modulators:
-        t = result.arrays.get(f"modulator/{name}/t")
-        if t is not None and len(t):
-            ax = _axes(None)
-            ax.plot(t, result.arrays[f"modulator/{name}/d"], lw=0.8)
-            ax.set(xlabel="time (s)", ylabel=f"{name} (d)", title=f"modulator: {name}")
-            figs[f"modulator_{name}"] = ax.figure
-    return figs
