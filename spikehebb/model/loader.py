@@ -10,6 +10,8 @@ from .network import Network, split_model_table
 NETWORK_SECTIONS = ("populations", "projections", "modulators", "record", "metrics")
 #: tables of values for one backend, laid out like the file (see :func:`load_model`)
 BACKEND_SECTIONS = ("spike", "rate")
+#: model files are hand-written text; anything larger is the wrong file
+MAX_MODEL_BYTES = 16 << 20
 
 
 @dataclass
@@ -88,15 +90,7 @@ def load_model(path, overrides=(), quick=False, backend=None):
     """
     path = os.fspath(path)
     try:
-        try:
-            with open(path, "rb") as fh:
-                data = tomllib.load(fh)
-        except FileNotFoundError:
-            raise ModelError("", "no such model file")
-        except IsADirectoryError:
-            raise ModelError("", "is a directory, not a model file")
-        except tomllib.TOMLDecodeError as e:
-            raise ModelError("", f"not valid TOML: {e}")
+        data = _read_toml(path)
         layers = {}
         for key in ("quick",) + BACKEND_SECTIONS:
             layers[key] = data.pop(key, {})
@@ -115,6 +109,36 @@ def load_model(path, overrides=(), quick=False, backend=None):
     except ModelError as e:
         e.file = e.file or path
         raise
+
+
+def _read_toml(path):
+    """The parsed file; every way a path can fail to be a TOML text file is a ModelError."""
+    try:
+        with open(path, "rb") as fh:
+            raw = fh.read(MAX_MODEL_BYTES + 1)  # bounded: /dev/zero or a disk image is no model
+    except FileNotFoundError:
+        raise ModelError("", "no such model file") from None
+    except IsADirectoryError:
+        raise ModelError("", "is a directory, not a model file") from None
+    except PermissionError:
+        raise ModelError("", "cannot be read (permission denied)") from None
+    except OSError as e:
+        raise ModelError("", f"cannot be read: {e.strerror or e}") from None
+    if len(raw) > MAX_MODEL_BYTES:
+        raise ModelError("", f"larger than {MAX_MODEL_BYTES >> 20} MiB: not a model file")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as e:
+        # tomllib decodes without catching: a binary file would end in a raw traceback
+        raise ModelError("", f"not a text file: TOML must be UTF-8, found byte 0x{raw[e.start]:02x} "
+                             f"at offset {e.start}") from None
+    nul = text.find("\x00")
+    if nul >= 0:  # valid UTF-8 but binary (e.g. an all-zero file)
+        raise ModelError("", f"not a text file: NUL byte at offset {nul}")
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as e:
+        raise ModelError("", f"not valid TOML: {e}") from None
 
 
 def _build(data, path):

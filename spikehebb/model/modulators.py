@@ -40,7 +40,12 @@ class Schedule(Description):
     )
 
     def check(self, where):
-        amounts = np.atleast_1d(np.asarray(self.amounts, dtype=float))
+        try:
+            amounts = np.atleast_1d(np.asarray(self.amounts, dtype=float))
+        except (TypeError, ValueError):
+            raise ModelError(f"{where}.amounts", f"expected a number or a list of numbers, got {self.amounts!r}")
+        if amounts.ndim != 1 or not np.all(np.isfinite(amounts)):
+            raise ModelError(f"{where}.amounts", f"expected finite numbers, got {self.amounts!r}")
         if amounts.size == 1:
             amounts = np.repeat(amounts, np.size(self.times))
         if amounts.size != np.size(self.times):

@@ -92,9 +92,12 @@ class Projection(Description):
 def _weight(value, kind, where):
     if kind is None:  # rate-native units: dimensionless weights
         try:
-            return np.asarray(value, dtype=float) if np.ndim(value) else float(value)
+            w = np.asarray(value, dtype=float) if np.ndim(value) else float(value)
         except (TypeError, ValueError):
             raise ModelError(where, f"expected a number (weights onto rate units are dimensionless), got {value!r}")
+        if not np.all(np.isfinite(w)):
+            raise ModelError(where, f"expected finite numbers, got {value!r}")
+        return w
     if isinstance(value, Quantity):
         if get_dimensions(value) != get_dimensions(KINDS[kind]):
             raise ModelError(where, f"wrong unit: weights onto this population are a {kind}, got {value}")

@@ -64,7 +64,7 @@ class PatternInput(Description):
             arr = np.asarray(self.patterns, dtype=float)
         except (TypeError, ValueError):
             arr = np.zeros(0)
-        if arr.ndim != 2 or arr.size == 0 or (arr < 0).any():
+        if arr.ndim != 2 or arr.size == 0 or not np.all(np.isfinite(arr)) or (arr < 0).any():
             raise ModelError(f"{where}.patterns", "expected a list of equal-length lists of non-negative rates (Hz)")
         self.patterns = arr
 

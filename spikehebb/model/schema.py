@@ -68,6 +68,8 @@ class Field:
         if k == "float":
             if isinstance(value, bool) or not isinstance(value, (int, float, np.number)):
                 raise ModelError(where, f"expected a number, got {value!r}")
+            if not np.isfinite(value):  # TOML accepts nan and inf; no parameter means them
+                raise ModelError(where, f"expected a finite number, got {value!r}")
             self._check_sign(float(value), value, where)
             return float(value)
         if k == "int":

@@ -64,7 +64,10 @@ def parse_quantity(value, kind, where):
         raise ModelError(where, f"expected a {kind} such as {example!r}, got {value!r}")
     if not m.group(2):
         raise ModelError(where, f"missing unit: expected a {kind} such as {example!r}, got {value!r}")
-    q = float(m.group(1)) * _parse_unit(m.group(2), where)
+    number = float(m.group(1))
+    if not np.isfinite(number):  # "1e999 ms" overflows to inf
+        raise ModelError(where, f"expected a finite {kind} such as {example!r}, got {value!r}")
+    q = number * _parse_unit(m.group(2), where)
     if get_dimensions(q) != get_dimensions(KINDS[kind]):
         raise ModelError(where, f"wrong unit: expected a {kind} such as {example!r}, got {value!r}")
     return q
