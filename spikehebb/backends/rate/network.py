@@ -1,10 +1,12 @@
 """The rate network: built once from a description, stepped with explicit Euler steps.
 
-Step order (per ``dt``): populations update in the order they are declared,
-each from the latest rates of its presynaptic populations (so a feedforward
-chain declared in order has no lag; recurrent loops see the previous step);
-then modulators advance; then every plastic projection applies its rule to
-the new rates, and weights are clipped to their bounds.
+The step is the network's ``dt`` exactly (a model file states a coarser one for
+the rate backend in its ``[rate]`` table). Step order (per ``dt``): populations
+update in the order they are declared, each from the latest rates of its
+presynaptic populations (so a feedforward chain declared in order has no lag;
+recurrent loops see the previous step); then modulators advance; then every
+plastic projection applies its rule to the new rates, and weights are clipped
+to their bounds.
 """
 from types import SimpleNamespace
 
@@ -17,10 +19,6 @@ from . import native_rules  # noqa: F401  (registers the rate-native rule builde
 from .modulators import ModulatorRun
 from .populations import POPULATION_BUILDERS
 from .rules import RULE_BUILDERS
-
-#: Integration step unless the model's dt is longer: rates change on the scale of the
-#: membrane and synaptic time constants (>= 2 ms), not of single spikes.
-RATE_DT = 1e-3
 
 
 class Projection:
@@ -71,7 +69,9 @@ class RateNetwork:
     def __init__(self, network, seed):
         self.network = network
         self.rng = np.random.default_rng(seed)
-        self.dt = max(float(network.dt), RATE_DT)
+        # the model's dt exactly: a coarser rate step is stated in the model file's
+        # [rate] table (e.g. [rate.model] dt = "1 ms"), never chosen here behind its back
+        self.dt = float(network.dt)
         self.units = {}
         for name, pop in network.populations.items():
             self.units[name] = POPULATION_BUILDERS.build(pop, self.rng)
