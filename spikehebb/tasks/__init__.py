@@ -58,6 +58,9 @@ class Context:
         Run directory whose saved weights replace the initial ones.
     evaluate : bool
         Only test (with ``weights_from``), no training.
+    model_hash : str or None
+        Hash of the resolved model (:attr:`spikehebb.model.Model.hash`); stored
+        with each checkpoint so that ``--resume`` refuses another model's.
     """
 
     backend: str = "rate"
@@ -72,6 +75,7 @@ class Context:
     network: object = None
     weights_from: Optional[str] = None
     evaluate: bool = False
+    model_hash: Optional[str] = None
     extra: dict = field(default_factory=dict)
 
 
