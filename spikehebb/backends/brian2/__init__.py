@@ -11,6 +11,7 @@ import time
 import brian2 as b2
 import numpy as np
 
+from ...interrupts import RunIncomplete
 from ...results import RunResult
 from .device import check_target, insert_seed_from_environment, run_standalone, target_context
 from .modulators import ModulatorBuild, broadcast_modulator
@@ -118,6 +119,9 @@ class Simulation:
             for view, values in (run_args or {}).items():
                 view.set_item(slice(None), values)
             self.net.run(self.duration, namespace={}, report=_tqdm_report() if self.progress else None)
+            done = float(self.net.t) / float(self.duration)
+            if done < 1 - 1e-9:  # stopped by Brian2's own Ctrl-C handler (library use)
+                raise RunIncomplete(f"the simulation stopped at {100 * done:.0f} % of its duration")
         self.runs += 1
         result = self.recorder.collect(self.network, self.ctx, float(self.duration))
         result.info["sim_seconds"] = time.perf_counter() - t0
@@ -142,7 +146,7 @@ def simulate(network, *, seed=0, target=None, duration=None, progress=False):
 
 
 def _tqdm_report():
-    from tqdm import tqdm
+    from tqdm.auto import tqdm
     bar = {}
 
     def report(elapsed, completed, start, duration):

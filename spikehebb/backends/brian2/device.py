@@ -6,11 +6,14 @@ this module is the only place that touches them, and always puts them back.
 import contextlib
 import os
 import shutil
+import signal
+import subprocess
 import tempfile
 
 import brian2
 from brian2.devices.device import reset_device, runtime_device
 
+from ...interrupts import RunIncomplete
 from ...model.errors import ModelError
 
 TARGETS = ("numpy", "cython", "cpp_standalone")
@@ -90,10 +93,42 @@ def run_standalone(project, seed, run_args=None, first=False, progress=False):
     """Compile (first time only) and run the standalone project with ``seed``.
 
     With ``progress`` the binary's own progress report is shown.
+
+    Raises
+    ------
+    RunIncomplete
+        When the binary stopped before the end of the run (its own SIGINT handler).
     """
     dev = brian2.get_device()
     dev.run_environment_variables[SEED_ENV] = str(int(seed))
     if first:
-        dev.build(directory=project, compile=True, run=True, with_output=progress, run_args=run_args)
-    else:
-        dev.run(directory=project, with_output=progress, run_args=run_args)
+        dev.build(directory=project, compile=False, run=False, with_output=progress, run_args=run_args)
+        _make(project)
+    dev.run(directory=project, with_output=progress, run_args=run_args)
+    fraction = getattr(dev, "_last_run_completed_fraction", 1.0)
+    if fraction < 1.0:
+        raise RunIncomplete(f"the standalone simulation stopped at {100 * fraction:.0f} % of its duration")
+
+
+def _make(project):
+    """``make`` the project in its own process group, killed with its compilers on any exception.
+
+    Brian2 compiles through ``os.system``, which ignores SIGINT and cannot be
+    interrupted by SIGTERM until the whole build is done; this wait can.
+    """
+    cmd = [brian2.prefs.devices.cpp_standalone.make_cmd_unix,
+           *brian2.prefs.devices.cpp_standalone.extra_make_args_unix]
+    log = os.path.join(project, "make.log")
+    with open(log, "wb") as fh:
+        proc = subprocess.Popen(cmd, cwd=project, stdout=fh, stderr=subprocess.STDOUT, start_new_session=True)
+        try:
+            code = proc.wait()
+        except BaseException:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+            raise
+    if code != 0:
+        with open(log, errors="replace") as fh:
+            tail = fh.read()[-2000:]
+        raise RuntimeError(f"compiling the standalone project failed (make exit {code}):\n{tail}")

@@ -44,7 +44,7 @@ def simulate(network, *, seed=0, target=None, duration=None, progress=False):
     mods = {m: ([], []) for m in net.modulators}
     steps = range(n_steps)
     if progress:
-        from tqdm import tqdm
+        from tqdm.auto import tqdm
         steps = tqdm(steps, desc="rate network", unit="step", leave=False, mininterval=0.5)
     for s in steps:
         t = s * dt

@@ -1,0 +1,191 @@
+"""``spikehebb run`` and ``spikehebb compare``: checks, run directory, run, summary."""
+import json
+import os
+import tempfile
+import time
+
+from . import provenance as prov
+from . import rundir
+from .model.errors import ModelError
+
+
+def _not_for(option, why):
+    raise ModelError(option, why)
+
+
+def run(args, argv, state):
+    """``spikehebb run``; returns the exit code."""
+    from .model import load_model
+    started = prov.now()
+    if args.from_run:
+        model = _load_from(args)
+    else:
+        if not args.model:
+            raise ModelError("arguments", "a model file is required (or --from RUN_DIR)")
+        if args.backend not in ("spike", "rate"):
+            raise ModelError("--backend", f"expected spike or rate, got {args.backend!r}")
+        model = load_model(args.model, args.overrides, quick=args.quick, backend=args.backend)
+    _check_options(args, model)
+    target = None
+    if args.backend == "spike" and model.task is None:
+        from .backends.brian2.device import check_target
+        target = check_target(args.target)
+    elif args.backend == "spike":
+        target = args.target  # the task's builder picks and checks its target
+    import importlib.util  # TEMPORARY until model.resources lands
+    if model.task is None and importlib.util.find_spec("spikehebb.model.resources"):
+        from .model.resources import check_resources
+        try:
+            check_resources(model.network, args.backend, allow_coarse_dt=args.allow_coarse_dt)
+        except ModelError as e:
+            e.file = e.file or model.path
+            raise
+    marker = {"model": model.name, "model_hash": prov.model_hash(model), "backend": args.backend,
+              "seed": args.seed, "started": started}
+    if args.resume:
+        out = state.out = rundir.check_resume(args.resume, marker)
+    else:
+        out = args.out or os.path.join("runs", f"{model.name}-{time.strftime('%Y%m%d-%H%M%S')}")
+        state.out = rundir.prepare(out, marker, state.created)
+    t0 = time.perf_counter()
+    if model.task is not None:
+        result = _run_task(model, args, target, out, marker["model_hash"])
+    else:
+        result = _run_network(model, args, target)
+    wall = time.perf_counter() - t0
+    # a task whose network exists for one backend only says which one it ran
+    backend = result.info.pop("backend", args.backend)
+    target = result.info.pop("target", target)
+    summary = {"model": model.name, "backend": backend, "target": target, "seed": args.seed,
+               "wall_seconds": round(wall, 3), "metrics": result.metrics}
+    if result.info:
+        summary["info"] = result.info
+    summary["provenance"] = prov.provenance(model, args, argv, target, started)
+    from .results import save_result
+    save_result(out, result, summary)
+    state.created.clear()  # a finished run is kept
+    state.out = None
+    _print_summary(summary, out)
+    return 0
+
+
+def _check_options(args, model):
+    """Options that the chosen backend or model would silently ignore are errors."""
+    if args.backend == "rate" and args.target:
+        _not_for("--target", "applies to the spike backend only (--backend rate runs numpy)")
+    if args.data and model.task != "classification":
+        _not_for("--data", f"only classification models read a data set; {model.name} does not")
+    if args.resume and model.task is None:
+        _not_for("--resume", "only task models (with a [task] table) checkpoint and resume")
+    if (args.weights_from or args.evaluate) and model.task != "classification":
+        _not_for("--weights-from" if args.weights_from else "--evaluate",
+                 "only classification models load and evaluate saved weights")
+    if args.evaluate and not args.weights_from:
+        _not_for("--evaluate", "needs --weights-from RUN_DIR (the weights to evaluate)")
+    if args.weights_from and args.resume:
+        _not_for("--weights-from", "cannot be combined with --resume (the checkpoint holds the weights)")
+    if args.weights_from and not os.path.isdir(args.weights_from):
+        _not_for("--weights-from", f"no such run directory: {args.weights_from}")
+
+
+def _load_from(args):
+    """The model and options a finished run's ``summary.json`` describes (``--from``)."""
+    from .model import load_model
+    given = [o for o, v in (("MODEL", args.model), ("--set", args.overrides), ("--resume", args.resume),
+                            ("--quick", args.quick), ("--data", args.data), ("--target", args.target),
+                            ("--weights-from", args.weights_from), ("--evaluate", args.evaluate),
+                            ("--seed", args.seed), ("--backend", args.backend != "spike"),
+                            ("--allow-coarse-dt", args.allow_coarse_dt)) if v]
+    if given:
+        raise ModelError(given[0], "cannot be combined with --from, which re-runs the summary's own options")
+    path = os.path.join(args.from_run, rundir.SUMMARY)
+    try:
+        with open(path) as fh:
+            summary = json.load(fh)
+        p = summary["provenance"]
+        opts, text = p["options"], p["model"]
+    except FileNotFoundError:
+        raise ModelError("--from", f"{args.from_run} holds no finished run ({rundir.SUMMARY} missing)") from None
+    except (OSError, ValueError, KeyError, TypeError):
+        raise ModelError("--from", f"{path} has no provenance to re-run from") from None
+    for key in prov.RUN_OPTIONS:
+        setattr(args, key, opts.get(key, getattr(args, key)))
+    args.target = p.get("target") if args.backend == "spike" else None
+    with tempfile.TemporaryDirectory() as tmp:
+        file = os.path.join(tmp, f"{summary.get('model', 'model')}.toml")
+        with open(file, "w") as fh:
+            fh.write(text)
+        model = load_model(file)  # resolved: no backend table, [quick] or --set left to apply
+    model.path = p.get("model_path") or model.path
+    args.overrides = list(p.get("overrides", []))  # recorded again in the new provenance
+    return model
+
+
+def _run_network(model, args, target):
+    from .backends import simulate
+    net = model.network
+    duration = net.run_duration(args.quick)
+    result = simulate(net, args.backend, seed=args.seed, target=target, duration=duration,
+                      progress=not args.no_progress)
+    result.info["duration"] = float(duration)
+    result.note_network(net)  # units and sizes for readers of results.npz (export)
+    from .metrics import compute_metrics
+    from .plots import figures_for
+    result.metrics.update(compute_metrics(net, result))
+    result.figures.update(figures_for(net, result))
+    return result
+
+
+def _run_task(model, args, target, out, model_hash):
+    from .tasks import Context, get_task
+    ctx = Context(backend=args.backend, target=target, seed=args.seed, out_dir=out, quick=args.quick,
+                  data_dir=args.data, resume=bool(args.resume), progress=not args.no_progress,
+                  model_name=model.name, network=model.network, weights_from=args.weights_from,
+                  evaluate=args.evaluate)
+    ctx.model_hash = model_hash
+    return get_task(model.task).run(model.task_params, ctx)
+
+
+def compare(args, state):
+    """``spikehebb compare``; returns the exit code."""
+    from .compare import compare as compare_network
+    from .model import load_model
+    model = load_model(args.model, args.overrides, quick=args.quick)
+    if model.task != "classification":
+        if model.network is None:
+            raise ModelError("task", "compare runs network models and classification tasks; this file "
+                                     f"describes a {model.task} task")
+        for option, given in (("--train-spike", args.train_spike), ("--data", args.data)):
+            if given:
+                _not_for(option, "only for classification models")
+    marker = {"model": model.name, "model_hash": prov.model_hash(model), "backend": "compare",
+              "seed": args.seed, "started": prov.now()}
+    out = args.out or os.path.join("runs", f"{model.name}-{time.strftime('%Y%m%d-%H%M%S')}")
+    state.out = rundir.prepare(out, marker, state.created)
+    if model.task == "classification":
+        from .tasks import Context
+        from .tasks.mnist.compare import compare_classifier
+        ctx = Context(seed=args.seed, target=args.target, out_dir=out, quick=args.quick, data_dir=args.data,
+                      progress=not args.no_progress, model_name=model.name)
+        report = compare_classifier(lambda b: load_model(args.model, args.overrides, quick=args.quick, backend=b),
+                                    ctx, train_spike=args.train_spike)
+        sides = [k for k in report if k != "agreement"] + ["agreement"]
+    else:
+        report = compare_network(model, seed=args.seed, out_dir=out, quick=args.quick,
+                                 progress=not args.no_progress, target=args.target)
+        sides = ("spike", "rate", "agreement")
+    state.created.clear()
+    state.out = None
+    for side in sides:
+        print(f"{side}:", ", ".join(f"{k}={v:.4g}" if isinstance(v, float) else f"{k}={v}"
+                                    for k, v in report.get(side, {}).items()))
+    print(f"written: {os.path.join(out, 'compare.json')}")
+    return 0
+
+
+def _print_summary(summary, out):
+    print(f"model {summary['model']} | backend {summary['backend']} | target {summary['target']} | "
+          f"seed {summary['seed']} | {summary['wall_seconds']:.1f} s")
+    for k, v in summary["metrics"].items():
+        print(f"  {k:32s} {v:.4g}" if isinstance(v, (int, float)) else f"  {k:32s} {v}")
+    print(f"written: {out}")
