@@ -174,3 +174,8 @@ def test_no_plot_module_chooses_a_backend():
         if name.endswith(".py"):
             src = open(os.path.join(os.path.dirname(p.__file__), name)).read()
             assert "matplotlib.use(" not in src and "pyplot" not in src.replace("without pyplot", ""), name
+
+
+def test_weight_traces_that_end_alike_get_no_colour_bar():
+    ax = plots.weight_traces(np.arange(3.0), np.full((3, 4), 0.25), w_max=1.0, i=np.arange(4), j=np.zeros(4, int))
+    assert len(ax.figure.axes) == 1 and len(ax.lines) == 4

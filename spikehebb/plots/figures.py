@@ -85,7 +85,7 @@ def heatmap_figure(times, values, n, duration, name, label, max_rows=100, detail
 def weight_figures(network, name, rec):
     """``{"weights_NAME": traces, "weight_hist_NAME": histogram}`` of projection ``name``:
     traces of the recorded synapses (which ones: in the title), if any were recorded, and
-    the histogram of all its final weights."""
+    the histogram of all its final weights, if it is plastic or traced."""
     div, label, note = weight_axis(network, name, rec)
     proj = network.projections[name]
     head = f"{name} ({proj.pre} -> {proj.post})" + (f"; {note}" if note else "")
@@ -95,6 +95,8 @@ def weight_figures(network, name, rec):
                            n_total=len(rec["final"]), ylabel=label)
         ax.set_title(f"weights: {head}\n{ax.get_title()}", fontsize=9)
         figs[f"weights_{name}"] = ax.figure
+    if not getattr(proj.rule, "PLASTIC", False) and not figs:
+        return figs  # fixed weights, not traced: a histogram would show the initial draw only
     final = np.asarray(rec["final"]) / div
     ax = weight_histogram(final, w_max=1.0 if label == "w / w_max" else None, xlabel=f"final {label}")
     ax.set_title(f"final weights: {head}\nall {len(final)} synapses", fontsize=9)

@@ -5,6 +5,9 @@ live on a :class:`matplotlib.figure.Figure` made without pyplot, so plotting
 never chooses, or depends on, a matplotlib backend.
 """
 import numpy as np
+from matplotlib import colormaps
+from matplotlib.cm import ScalarMappable
+from matplotlib.colors import Normalize
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
@@ -157,16 +160,15 @@ def weight_traces(times, weights, w_max=None, ax=None, i=None, j=None, n_total=N
     ax = _axes(ax)
     w = np.asarray(weights, float).reshape(len(times), -1) / (w_max if w_max else 1.0)
     lw = kw.pop("lw", 0.8)
-    if i is not None and w.shape[1] > 1 and "color" not in kw:
-        import matplotlib as mpl
-        final = w[-1] if len(w) else np.zeros(w.shape[1])
-        lo, hi = float(final.min()), float(final.max())
-        norm = mpl.colors.Normalize(lo, hi if hi > lo else lo + 1)
-        cmap = mpl.colormaps["viridis"]
+    final = w[-1] if len(w) else np.zeros(w.shape[1])
+    # colour by final weight, unless all end alike (a colour bar of one value says nothing)
+    if i is not None and w.shape[1] > 1 and "color" not in kw and np.ptp(final) > 0:
+        norm = Normalize(float(final.min()), float(final.max()))
+        cmap = colormaps["viridis"]
         for k in range(w.shape[1]):
             ax.plot(times, w[:, k], lw=lw, color=cmap(norm(final[k])), **kw)
         if colorbar:
-            sm = mpl.cm.ScalarMappable(norm=norm, cmap=cmap)
+            sm = ScalarMappable(norm=norm, cmap=cmap)
             ax.figure.colorbar(sm, ax=ax, label=f"final {ylabel or ('w / w_max' if w_max else 'w')}")
     else:
         ax.plot(times, w, lw=lw, **kw)

@@ -6,7 +6,13 @@ from ...results import RunResult
 
 
 class Recorder:
-    """Creates the monitors a :class:`~spikehebb.model.Record` asks for."""
+    """Creates the monitors a :class:`~spikehebb.model.Record` asks for.
+
+    Any population can be recorded: LIF neurons and spike sources alike (Poisson
+    inputs are ``PoissonGroup``, given spike times a ``SpikeGeneratorGroup``; both
+    emit spikes that a ``SpikeMonitor`` and a ``PopulationRateMonitor`` see), so a
+    model file may list its inputs in ``[record] spikes``.
+    """
 
     def __init__(self, network, ctx):
         rec = network.record
