@@ -73,8 +73,10 @@ def _rewards(spec, network, result):
 
 
 # --- learning metrics of the rate-native models -------------------------------------------
-# The two specification classes below belong with the others in spikehebb/model/measures.py;
-# they are registered into the same MEASURES registry from here.
+# The two specification classes below belong with the others in spikehebb/model/measures.py
+# (moving them there unchanged is all it takes); until then they are registered into the
+# same MEASURES registry from here, so a model file can name them only in a process that has
+# imported this module before loading the file.
 
 class PCCosine(Description):
     r"""``pc_cosine_1 .. pc_cosine_K``: how well the weight vectors of ``projection``
@@ -89,7 +91,12 @@ class PCCosine(Description):
     (1 at convergence; the sign of an eigenvector is arbitrary). Sanger's rule
     learns :math:`k = j` (in order, Sanger 1989); Oja's and Hebb's rules make
     every unit learn :math:`k = 1` (Oja 1982). The input must be a
-    ``rate_patterns`` population, whose :math:`C` is known exactly.
+    ``rate_patterns`` population, whose :math:`C` is known exactly
+    (:func:`pattern_second_moment`); its eigenvectors come from ``numpy.linalg.eigh``.
+
+    References
+    ----------
+    Oja (1982) J. Math. Biol. 15:267. Sanger (1989) Neural Netw. 2:459.
     """
 
     TYPE = "pc_cosine"
@@ -110,6 +117,10 @@ class Selectivity(Description):
     this projection alone: 0 for a unit that answers every pattern alike, and
     :math:`1 - 1/S` for one that answers one of :math:`S` patterns only. NaN for
     a unit silent to every pattern.
+
+    References
+    ----------
+    Bienenstock, Cooper & Munro (1982) J. Neurosci. 2:32.
     """
 
     TYPE = "selectivity"
