@@ -32,8 +32,7 @@ def run(args, argv, state):
         target = check_target(args.target)
     elif args.backend == "spike":
         target = args.target  # the task's builder picks and checks its target
-    import importlib.util  # TEMPORARY until model.resources lands
-    if model.task is None and importlib.util.find_spec("spikehebb.model.resources"):
+    if model.task is None:
         from .model.resources import check_resources
         try:
             check_resources(model.network, args.backend, allow_coarse_dt=args.allow_coarse_dt)

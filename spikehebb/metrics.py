@@ -1,8 +1,7 @@
 """Backend-neutral metrics: numbers computed from a Network and its RunResult."""
 import numpy as np
 
-from .model.measures import MEASURES, OutputRate, RewardedSynapse, Rewards, WeightDistribution
-from .model.schema import Description, Field
+from .model.measures import OutputRate, PCCosine, RewardedSynapse, Rewards, Selectivity, WeightDistribution
 
 _COMPUTE = {}
 
@@ -73,62 +72,6 @@ def _rewards(spec, network, result):
 
 
 # --- learning metrics of the rate-native models -------------------------------------------
-# The two specification classes below belong with the others in spikehebb/model/measures.py
-# (moving them there unchanged is all it takes); until then they are registered into the
-# same MEASURES registry from here, so a model file can name them only in a process that has
-# imported this module before loading the file.
-
-class PCCosine(Description):
-    r"""``pc_cosine_1 .. pc_cosine_K``: how well the weight vectors of ``projection``
-    match the principal components of its input (Hebbian PCA).
-
-    For output unit :math:`j` with weight vector :math:`w_j` (over the inputs)
-    and the eigenvector :math:`e_k` of the input's second-moment matrix
-    :math:`C = \langle x x^\top \rangle` that the rule converges to,
-
-    .. math:: \cos_j = \frac{|w_j \cdot e_k|}{\lVert w_j \rVert}
-
-    (1 at convergence; the sign of an eigenvector is arbitrary). Sanger's rule
-    learns :math:`k = j` (in order, Sanger 1989); Oja's and Hebb's rules make
-    every unit learn :math:`k = 1` (Oja 1982). The input must be a
-    ``rate_patterns`` population, whose :math:`C` is known exactly
-    (:func:`pattern_second_moment`); its eigenvectors come from ``numpy.linalg.eigh``.
-
-    References
-    ----------
-    Oja (1982) J. Math. Biol. 15:267. Sanger (1989) Neural Netw. 2:459.
-    """
-
-    TYPE = "pc_cosine"
-    FIELDS = (Field("projection", "str"),)
-
-
-class Selectivity(Description):
-    r"""``selectivity_mean`` (and ``selectivity_J`` per output unit, up to 10 units) of
-    the units that ``projection`` drives, after learning, and the same before learning
-    (``selectivity_before_mean``, ``selectivity_before_J``) from the initial weights.
-
-    The selectivity of unit :math:`j` over the stimulus set (the noiseless
-    patterns of the ``rate_patterns`` input) is (Bienenstock, Cooper & Munro 1982)
-
-    .. math:: \mathrm{SEL}_j = 1 - \frac{\langle y_j \rangle_s}{\max_s y_j}
-
-    with :math:`y_j(s)` the unit's steady response to pattern :math:`s` through
-    this projection alone: 0 for a unit that answers every pattern alike, and
-    :math:`1 - 1/S` for one that answers one of :math:`S` patterns only. NaN for
-    a unit silent to every pattern.
-
-    References
-    ----------
-    Bienenstock, Cooper & Munro (1982) J. Neurosci. 2:32.
-    """
-
-    TYPE = "selectivity"
-    FIELDS = (Field("projection", "str"),)
-
-
-MEASURES.register(PCCosine)
-MEASURES.register(Selectivity)
 
 
 def _pattern_input(network, projection, metric):
