@@ -113,7 +113,8 @@ def test_fixed_probability_counts_the_pairs_it_draws(models_dir):
     from spikehebb.model.resources import memory_estimate
     # the builder draws one uniform number per pair, however small p is
     net = load_model(models_dir / "izhikevich2007_dastdp.toml",
-                     ["populations.exc.n=1000000", "populations.bg_exc.n=1000000", "projections.exc_to_exc.p=1e-6"]).network
+                     ["populations.exc.n=1000000", "populations.bg_exc.n=1000000",
+                      "projections.exc_to_exc.p=1e-6"]).network
     assert memory_estimate(net, "rate")["projections.exc_to_exc"] > 9e12
 
 
@@ -147,7 +148,8 @@ def test_binary_model_file_is_one_error(tmp_path, content, what):
     ('populations.post.tau_m="1e999 ms"', "tau_m"),
 ])
 def test_non_finite_values_are_refused(models_dir, override, where):
-    extra = ['modulators.d.source={type = "schedule", times = ["1 s"], amounts = 1.0}'] if "modulators" in override else []
+    source = 'modulators.d.source={type = "schedule", times = ["1 s"], amounts = 1.0}'
+    extra = [source] if "modulators" in override else []
     with pytest.raises(ModelError, match="finite") as err:
         load_model(models_dir / "song2000_stdp.toml", extra + [override])
     assert err.value.where.endswith(where)

@@ -8,6 +8,8 @@ from .errors import ModelError
 from .network import Network, split_model_table
 
 NETWORK_SECTIONS = ("populations", "projections", "modulators", "record", "metrics")
+#: keys of [model] that are the network's run settings (next to name and description)
+RUN_KEYS = ("duration", "quick_duration", "dt")
 #: tables of values for one backend, laid out like the file (see :func:`load_model`)
 BACKEND_SECTIONS = ("spike", "rate")
 #: model files are hand-written text; anything larger is the wrong file
@@ -176,5 +178,15 @@ def _build(data, path):
     sections = {k: data[k] for k in NETWORK_SECTIONS if k in data}
     if "metrics" in sections and not isinstance(sections["metrics"], list):
         raise ModelError("metrics", "expected a list of tables ([[metrics]])")
-    network = Network(_where="", name=name, **run, **sections)
+    for key in run:
+        if key not in RUN_KEYS:
+            raise ModelError(f"model.{key}", "unknown key; expected one of: "
+                                             f"{', '.join(sorted(RUN_KEYS + ('name', 'description')))}")
+    try:
+        network = Network(_where="", name=name, **run, **sections)
+    except ModelError as e:
+        # the network's own fields come from [model]: name them as the file does
+        if e.where.split(".")[0].split("[")[0] in RUN_KEYS:
+            e.where = f"model.{e.where}"
+        raise
     return Model(name=name, description=meta["description"], path=path, network=network)
