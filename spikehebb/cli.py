@@ -30,7 +30,9 @@ class _Help(argparse.HelpFormatter):
 
     def _get_help_string(self, action):
         text = action.help or ""
-        if action.default not in (None, False, [], argparse.SUPPRESS) and "default" not in text:
+        d = action.default
+        shown = not (d is None or d is False or d == [] or d is argparse.SUPPRESS)  # 0 is shown, False not
+        if shown and "default" not in text:
             text += " (default: %(default)s)"
         return text
 
