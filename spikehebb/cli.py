@@ -60,6 +60,8 @@ def _parser():
     _common(cmp)
     cmp.add_argument("--train-spike", action="store_true",
                      help="classification: also train the spiking network (slow)")
+    cmp.add_argument("--allow-coarse-dt", action="store_true",
+                     help="accept a dt that is large against the model's time constants or input rates")
     exp = sub.add_parser("export", help="write a finished run as NWB, NIX or a Neo pickle", formatter_class=fmt)
     exp.add_argument("run_dir", metavar="RUN_DIR")
     exp.add_argument("--format", default="nwb", help="nwb, nix or neo-pickle")
@@ -142,7 +144,11 @@ def _discard(state, remove_all=False):
         for d in state.created:
             shutil.rmtree(d, ignore_errors=True)
         return []
-    return discard_unfinished(state.out, made_here=state.out in state.created)
+    kept = discard_unfinished(state.out, made_here=state.out in state.created)
+    for d in state.created:  # a parent this run made (runs/), if left empty
+        if d != state.out and os.path.isdir(d) and not os.listdir(d):
+            os.rmdir(d)
+    return kept
 
 
 def _first_line(e):

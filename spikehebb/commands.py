@@ -32,17 +32,18 @@ def run(args, argv, state):
         target = check_target(args.target)
     elif args.backend == "spike":
         target = args.target  # the task's builder picks and checks its target
-    if model.task is None:
+    if model.network is not None:
         from .model.resources import check_resources
-        try:
-            check_resources(model.network, args.backend, allow_coarse_dt=args.allow_coarse_dt)
-        except ModelError as e:
-            e.file = e.file or model.path
-            raise
+        duration = model.network.run_duration(args.quick) if model.task is None else None
+        check_resources(model.network, args.backend, allow_coarse_dt=args.allow_coarse_dt, duration=duration,
+                        file=model.path)
     marker = {"model": model.name, "model_hash": prov.model_hash(model), "backend": args.backend,
               "seed": args.seed, "started": started}
     if args.resume:
         out = state.out = rundir.check_resume(args.resume, marker)
+        if model.task == "classification":  # a bad checkpoint is found before anything is built
+            from .tasks.mnist.training import check_checkpoint
+            check_checkpoint(out, marker["model_hash"])
     else:
         out = args.out or os.path.join("runs", f"{model.name}-{time.strftime('%Y%m%d-%H%M%S')}")
         state.out = rundir.prepare(out, marker, state.created)
@@ -170,8 +171,13 @@ def compare(args, state):
                                     ctx, train_spike=args.train_spike)
         sides = [k for k in report if k != "agreement"] + ["agreement"]
     else:
-        report = compare_network(model, seed=args.seed, out_dir=out, quick=args.quick,
-                                 progress=not args.no_progress, target=args.target)
+        from .model.resources import check_resources
+        models = {b: load_model(args.model, args.overrides, quick=args.quick, backend=b) for b in ("spike", "rate")}
+        for b, m in models.items():
+            check_resources(m.network, b, allow_coarse_dt=args.allow_coarse_dt,
+                            duration=m.network.run_duration(args.quick), file=m.path)
+        report = compare_network(models["spike"], seed=args.seed, out_dir=out, quick=args.quick,
+                                 progress=not args.no_progress, target=args.target, rate_model=models["rate"])
         sides = ("spike", "rate", "agreement")
     state.created.clear()
     state.out = None

@@ -83,7 +83,7 @@ def _population_rate(result, population):
     return np.array([]), np.array([])
 
 
-def compare(model, seed=0, out_dir=".", quick=False, progress=True, target=None):
+def compare(model, seed=0, out_dir=".", quick=False, progress=True, target=None, rate_model=None):
     """Run ``model`` on both backends, write ``compare.json`` and ``compare.png``; return the report.
 
     Parameters
@@ -98,18 +98,24 @@ def compare(model, seed=0, out_dir=".", quick=False, progress=True, target=None)
     progress : bool
     target : str, optional
         Brian2 target of the spiking run (default: the spiking backend's default).
+    rate_model : spikehebb.model.Model, optional
+        The same file loaded for the rate backend (its ``[rate]`` table applied,
+        e.g. a coarser ``dt``); default ``model``.
     """
     network = model.network
     duration = network.run_duration(quick)
     population, projection = compared_names(network)
+    nets = {"spike": network, "rate": (rate_model or model).network}
     if population not in network.record.rates:
         # the comparison needs the population rate over time from both backends
         rates = list(network.record.rates) + [population]
-        network = network.replace(record=network.record.replace(rates=rates))
-    runs = {"spike": simulate(network, "spike", seed=seed, target=target, duration=duration, progress=progress),
-            "rate": simulate(network, "rate", seed=seed, duration=duration, progress=progress)}
+        nets = {b: n.replace(record=n.record.replace(rates=rates)) for b, n in nets.items()}
+    network = nets["spike"]
+    runs = {"spike": simulate(nets["spike"], "spike", seed=seed, target=target, duration=duration,
+                              progress=progress),
+            "rate": simulate(nets["rate"], "rate", seed=seed, duration=duration, progress=progress)}
     initial = runs["rate"].arrays.get(f"initial_weights/{projection}") if projection else None
-    report = {b: backend_metrics(network, r, duration, population, projection, initial) for b, r in runs.items()}
+    report = {b: backend_metrics(nets[b], r, duration, population, projection, initial) for b, r in runs.items()}
     agreement = {"population": population, "projection": projection, "seed": seed,
                  "duration_s": float(duration),
                  "rate_rel_error": _rel(report["rate"]["mean_rate_hz"], report["spike"]["mean_rate_hz"])}

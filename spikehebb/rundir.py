@@ -60,11 +60,16 @@ def prepare(out, marker, created, option="--out"):
         if not os.access(out, os.W_OK | os.X_OK):
             raise ModelError(option, f"{out} is not writable")
     else:
+        top = os.path.abspath(out)  # the top-most directory this call makes (runs/ for the default)
+        while not os.path.exists(os.path.dirname(top)) and os.path.dirname(top) != top:
+            top = os.path.dirname(top)
         try:
             os.makedirs(out)
         except OSError as e:
             raise ModelError(option, f"cannot create {out}: {e.strerror or e}") from None
         created.append(out)
+        if top != os.path.abspath(out):
+            created.append(top)
     try:
         write_json(os.path.join(out, MARKER), marker)
     except OSError as e:

@@ -59,7 +59,7 @@ def test_hetero_recall_falls_as_pairs_grow():
 
 
 def test_model_file_and_cli_entry(models_dir):
-    model = load_model(models_dir / "association.toml")
+    model = load_model(models_dir / "association.toml", backend="rate")
     assert model.task == "association"
     params = dict(model.task_params, hetero=False)
     res = run(params, Context(backend="rate", seed=0, quick=True))

@@ -14,9 +14,11 @@ SEED = 0
 
 @pytest.fixture(scope="module")
 def drift(tmp_path_factory):
-    model = load_model(MODELS / "rate_vs_spike_drift.toml")
+    model = load_model(MODELS / "rate_vs_spike_drift.toml", backend="spike")
+    rate = load_model(MODELS / "rate_vs_spike_drift.toml", backend="rate")  # its 1 ms rate step
     out = tmp_path_factory.mktemp("compare")
-    report = compare(model, seed=SEED, out_dir=str(out), quick=False, progress=False, target="numpy")
+    report = compare(model, seed=SEED, out_dir=str(out), quick=False, progress=False, target="numpy",
+                     rate_model=rate)
     print(f"\nrate_vs_spike_drift (seed {SEED}): {report['agreement']}")
     return model, report, out
 

@@ -48,7 +48,7 @@ def test_spike_da_stdp_needs_dopamine():
 
 
 def test_model_file_parses(models_dir):
-    model = load_model(models_dir / "conditioning.toml")
+    model = load_model(models_dir / "conditioning.toml", backend="rate")
     assert model.task == "conditioning" and model.task_params["compare"] is True
     res = run(dict(model.task_params, trials=8), Context(backend="rate", seed=0, quick=True))
     assert res.metrics["cs_response_after_hz"] > 30 > 1 > res.metrics["cs_response_before_hz"]  # 54 Hz, 0 Hz

@@ -109,3 +109,28 @@ def test_a_simulation_that_stops_early_is_not_a_result():
         sim.net.run = lambda duration, **kw: run(duration / 2, **kw)
         with pytest.raises(RunIncomplete, match="50 %"):
             sim.run()
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not compiler_available(), reason="needs a C++ compiler")
+def test_sigterm_kills_the_running_standalone_binary(tmp_path):
+    # past the compile: the binary itself is running when the signal comes
+    tmp = tmp_path / "tmp"
+    tmp.mkdir()
+    out = tmp_path / "run"
+    env = dict(os.environ, OPENBLAS_NUM_THREADS="1", TMPDIR=str(tmp))
+    proc = subprocess.Popen([sys.executable, "-m", "spikehebb", "run", str(SONG), "--target", "cpp_standalone",
+                             "--out", str(out), *LONG], cwd=tmp_path, env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    t0 = time.monotonic()
+    while not list(tmp.glob("spikehebb-b2-*/results/last_run_info.txt")) and not list(tmp.glob("spikehebb-b2-*/main")):
+        assert proc.poll() is None, proc.communicate()
+        assert time.monotonic() - t0 < 600, "the standalone project never finished compiling"
+        time.sleep(0.2)
+    time.sleep(2.0)  # the binary simulates 1000 s: it is running now
+    project = next(tmp.glob("spikehebb-b2-*"))
+    rc, err, took = _stop(proc, signal.SIGTERM)
+    assert rc == 143 and took < 15 and "Traceback" not in err, err
+    alive = subprocess.run(["pgrep", "-f", str(project)], capture_output=True, text=True).stdout.split()
+    assert alive == [], f"binary still running: {alive}"
+    assert not out.exists() and not project.exists()  # the build directory is cleaned up too
