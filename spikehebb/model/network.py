@@ -9,9 +9,9 @@ from .schema import Description, Field, parse_fields
 
 
 class Record(Description):
-    """What to record. Weight traces are sampled every ``weight_dt`` for the
-    first ``weight_synapses`` synapses (or an explicit index list) of each
-    projection in ``weights``; never every step of every synapse."""
+    """What to record. Weight traces are sampled every ``weight_dt`` for
+    ``weight_synapses`` synapses spread evenly over each projection in
+    ``weights`` (or an explicit index list); never every step of every synapse."""
 
     FIELDS = (
         Field("spikes", "raw", (), doc="populations whose spikes are kept"),
@@ -26,7 +26,8 @@ class Record(Description):
         """Indices of the synapses (of a projection with ``n_syn``) whose weights are traced."""
         sel = self.weight_synapses
         if isinstance(sel, int):
-            return np.arange(min(sel, n_syn))
+            # evenly spaced, so that the traces are not all one neuron's synapses
+            return np.unique(np.linspace(0, n_syn - 1, min(sel, n_syn)).round().astype(int)) if n_syn else np.arange(0)
         return np.asarray(sel, int)
 
 
