@@ -346,13 +346,6 @@ def test_at_least_sixty_cases():
     assert len(CASES) >= 60
 
 
-def test_report_slowest_cases(results):
-    """Not a check: the slowest cases, for ``pytest -rP`` (the suite should stay under ~90 s)."""
-    slow = sorted(((r[3], n) for n, r in results.items()), reverse=True)[:8]
-    print("slowest:", ", ".join(f"{n} {s:.1f} s" for s, n in slow),
-          f"| total {sum(r[3] for r in results.values()):.0f} s in {len(results)} processes")
-
-
 @pytest.mark.parametrize("name", list(CASES))
 def test_bad_input_is_one_line_exit_2_nothing_left(results, name):
     case = CASES[name]
