@@ -16,7 +16,7 @@ TARGETS = np.array([[1], [0]])
 
 
 def test_rate_association_recalls_both_pairs():
-    a = Association("rate", seed=0).fit(CUES, TARGETS)
+    a = Association("rate", dt=1e-3, seed=0).fit(CUES, TARGETS)  # the file's [rate.task] step
     # before learning neither cue alone drives the output (the threshold is above the initial drive)
     assert np.all(a.rates_before_ < 1.0)
     rates = a.recall_rates(CUES)  # weights frozen
@@ -31,7 +31,7 @@ def test_rate_association_recalls_both_pairs():
 
 
 def test_rate_plain_hebb_is_bounded_by_w_max():
-    a = Association("rate", rule=default_rule("rate", "hebb"), seed=1).fit(CUES, TARGETS)
+    a = Association("rate", rule=default_rule("rate", "hebb"), dt=1e-3, seed=1).fit(CUES, TARGETS)
     assert a.weights_[0, 0] == pytest.approx(1.0)     # saturates at the bound
     assert a.weights_[1, 0] < 0.1                    # never co-active: initial value (<= 0.1)
     np.testing.assert_array_equal((a.rates_after_ > 10).astype(int), TARGETS)
@@ -50,6 +50,7 @@ def test_spike_association_recalls_both_pairs():
     np.testing.assert_array_equal((rates > a.threshold_hz).astype(int), TARGETS)
 
 
+@pytest.mark.slow  # 16 s: P = 1 and P = 20 pattern pairs trained to the end
 def test_hetero_recall_falls_as_pairs_grow():
     curve = capacity_curve([2, 32], 40, 40, 4, 4, seed=0, theta=3.0, m=1, m_t=1,
                            rule=default_rule("rate", "hebb", 0.01))

@@ -328,11 +328,25 @@ def _launch(d, case):
     return proc, before, _snapshot(d), time.perf_counter() - t0
 
 
+#: one case of each kind runs in the fast subset (``-m "not slow"``); the rest are marked slow
+FAST = {"missing_file", "binary_file", "latin1_text", "invalid_toml", "unknown_key", "missing_unit", "nan_number",
+        "bad_reference", "unknown_rule", "set_without_equals", "set_bad_value", "no_command", "unknown_option",
+        "seed_negative", "unknown_backend", "dt_coarser_than_tau_spike", "dt_too_coarse_for_input_rate",
+        "network_larger_than_memory_spike", "target_with_rate_backend", "data_with_network_model",
+        "evaluate_without_weights", "out_is_a_file", "out_under_a_file", "out_not_a_run", "out_finished_run",
+        "resume_not_a_run", "resume_other_model", "resume_garbage_checkpoint", "resume_truncated_checkpoint",
+        "compare_out_is_a_file"}
+TEST = "test_bad_input_is_one_line_exit_2_nothing_left"
+
+
 @pytest.fixture(scope="session")
-def results(tmp_path_factory):
-    """Every case's ``(completed process, snapshot before, snapshot after, seconds)``, two at a time."""
+def results(tmp_path_factory, request):
+    """Each selected case's ``(completed process, snapshot before, snapshot after, seconds)``, two at a time."""
     base = tmp_path_factory.mktemp("bad_inputs")
-    todo = {name: case for name, case in CASES.items() if not case.needs_data or DATA.is_dir()}
+    selected = {item.callspec.params["name"] for item in request.session.items
+                if getattr(item, "originalname", None) == TEST}
+    todo = {name: case for name, case in CASES.items()
+            if name in selected and (not case.needs_data or DATA.is_dir())}
     dirs = {name: _prepare(name, case, base) for name, case in todo.items()}
     with concurrent.futures.ThreadPoolExecutor(WORKERS) as pool:
         futures = {name: pool.submit(_launch, dirs[name], case) for name, case in todo.items()}
@@ -343,10 +357,10 @@ def results(tmp_path_factory):
 
 
 def test_at_least_sixty_cases():
-    assert len(CASES) >= 60
+    assert len(CASES) >= 60 and FAST <= set(CASES)
 
 
-@pytest.mark.parametrize("name", list(CASES))
+@pytest.mark.parametrize("name", [n if n in FAST else pytest.param(n, marks=pytest.mark.slow) for n in CASES])
 def test_bad_input_is_one_line_exit_2_nothing_left(results, name):
     case = CASES[name]
     if name not in results:

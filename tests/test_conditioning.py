@@ -12,7 +12,8 @@ from spikehebb.tasks.conditioning import Conditioning, run
 
 @pytest.mark.parametrize("rule,reward,after_min", [("pair_stdp", True, 30.0), ("da_stdp", True, 30.0)])
 def test_rate_conditioning_raises_cs_response(rule, reward, after_min):
-    c = Conditioning("rate", rule, reward=reward, trials=10, dt="0.2 ms", seed=0).fit()
+    # the rate step of the model file's [rate.task] table (rates relax with tau_m = 10 ms)
+    c = Conditioning("rate", rule, reward=reward, trials=10, dt="1 ms", seed=0).fit()
     assert c.cs_response_before_ < 1.0
     assert c.cs_response_after_ > after_min          # measured 55.5 Hz (both)
     assert c.weight_after_ > 0.9                     # measured 1.0 (the bound)
@@ -21,7 +22,7 @@ def test_rate_conditioning_raises_cs_response(rule, reward, after_min):
 
 
 def test_rate_da_stdp_without_dopamine_does_not_condition():
-    c = Conditioning("rate", "da_stdp", reward=False, trials=10, dt="0.2 ms", seed=0).fit()
+    c = Conditioning("rate", "da_stdp", reward=False, trials=10, dt="1 ms", seed=0).fit()
     assert c.cs_response_after_ < 1.0
     assert c.weight_trace_[-1] == pytest.approx(c.weight_trace_[0], abs=1e-9)
 
