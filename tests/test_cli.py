@@ -117,3 +117,24 @@ def test_quick_uses_quick_duration(tmp_path):
     assert main(["run", str(path), "--target", "numpy", "--quick", "--out", str(out), "--no-progress"]) == 0
     data = np.load(out / "results.npz")
     assert data["spikes/out/t"].max(initial=0) < 0.05
+
+
+def test_unexpected_failure_is_one_line_with_a_log_and_exit_1(tmp_path, capsys, monkeypatch):
+    import spikehebb.backends
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("simulator exploded\nsecond line")
+    monkeypatch.setattr(spikehebb.backends, "simulate", broken)
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
+    import tempfile
+    monkeypatch.setattr(tempfile, "tempdir", None)  # re-read TMPDIR
+    path = _write(tmp_path, GOOD)
+    out = tmp_path / "out"
+    code = main(["run", str(path), "--target", "numpy", "--out", str(out), "--no-progress"])
+    err = capsys.readouterr().err.strip()
+    assert code == 1
+    assert err.startswith("spikehebb: failed: RuntimeError: simulator exploded (traceback in ") and len(err.splitlines()) == 1
+    log = err.rsplit("traceback in ", 1)[1].rstrip(")")
+    text = open(log).read()
+    assert "Traceback" in text and "simulator exploded" in text and "second line" in text
+    assert not out.exists()  # nothing of value was made
