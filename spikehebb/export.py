@@ -20,17 +20,17 @@ The Block (:func:`to_block`) has one Segment, ``"run"``:
   - ``"array"``: each numeric entry of ``results.npz``'s ``arrays`` (a task's
     results, modulator traces), dimensionless, flattened into one channel
     whose "times" are the flat index, with annotations ``array`` (its name),
-    ``array_shape`` and ``array_dtype`` to undo that (:func:`block_arrays`).
+    ``array_shape`` and ``array_dtype`` to undo that (:func:`spikehebb.export_read.block_arrays`).
 
 - **Block annotations**: ``model``, ``backend``, ``target``, ``seed``,
   ``duration``, ``metrics`` (JSON), with provenance ``model_toml`` and
   ``overrides`` (JSON), and ``spikehebb``: JSON of the whole ``summary.json``
-  plus the arrays that are empty or not numeric (:func:`block_summary`).
+  plus the arrays that are empty or not numeric (:func:`spikehebb.export_read.block_summary`).
 
 NWB keeps less of Neo's structure, and these are worked around: Groups and
 annotations of spike trains are not written (the names say population and
-neuron: :func:`train_meta`); a signal's annotations travel as JSON in its
-``description`` (read back as ``annotations["notes"]``; :func:`signal_meta`
+neuron: :func:`spikehebb.export_read.train_meta`); a signal's annotations travel as JSON in its
+``description`` (read back as ``annotations["notes"]``; :func:`spikehebb.export_read.signal_meta`
 reads either form), the Block's ``spikehebb`` annotation as the NWB file's
 ``notes``. NWB requires a session start time: ``provenance.started`` when the
 summary has it, else the modification time of ``summary.json``; the file's
@@ -291,35 +291,3 @@ def _for_nwb(block):
         meta.update({k: np.asarray(v).tolist() for k, v in sig.array_annotations.items()})
         sig.annotations["nwb:description"] = json.dumps(meta)
     return block
-
-
-def signal_meta(sig):
-    """A signal's spikehebb annotations, read back from any of the three formats."""
-    notes = sig.annotations.get("notes")
-    return notes if isinstance(notes, dict) and "spikehebb" in notes else dict(sig.annotations)
-
-
-def train_meta(train):
-    """``{"population", "neuron"}`` of a spike train read back from any format (NWB: from its name)."""
-    if "population" in train.annotations:
-        return {"population": train.annotations["population"], "neuron": int(train.annotations["neuron"])}
-    pop, _, k = train.name.rpartition(" ")
-    return {"population": pop, "neuron": int(k)}
-
-
-def block_summary(block):
-    """``{"summary", "metrics", "info", "other_arrays"}`` of a Block read back from any format."""
-    text = block.annotations.get("spikehebb") or block.annotations.get("notes")
-    return json.loads(text)
-
-
-def block_arrays(block):
-    """The run's ``arrays``, rebuilt from a Block read back from any format."""
-    out = {}
-    for sig in block.segments[0].irregularlysampledsignals:
-        meta = signal_meta(sig)
-        if meta.get("spikehebb") == "array":
-            out[meta["array"]] = np.asarray(sig.magnitude).reshape(meta["array_shape"]).astype(meta["array_dtype"])
-    for name, rec in block_summary(block).get("other_arrays", {}).items():
-        out[name] = np.asarray(rec["values"], dtype=rec["dtype"]).reshape(rec["shape"])
-    return out

@@ -12,7 +12,8 @@ import quantities as pq
 from elephant.statistics import mean_firing_rate
 
 from spikehebb import cli
-from spikehebb.export import FORMATS, block_arrays, block_summary, export_run, signal_meta, train_meta
+from spikehebb.export import FORMATS, export_run
+from spikehebb.export_read import block_arrays, block_summary, signal_meta, train_meta
 from spikehebb.model import load_model
 from spikehebb.model.errors import ModelError
 from spikehebb.results import RunResult, load_result
