@@ -147,6 +147,8 @@ def to_block(result):
     for pop, (t, idx) in result.spikes.items():
         t, idx = np.asarray(t, float), np.asarray(idx, int)
         n = int(sizes.get(pop, idx.max() + 1 if idx.size else 0))
+        # only neurons whose spikes were kept get a train: an empty train would claim silence
+        n = int(result.info.get("spikes_recorded", {}).get(pop, n))
         group = neo.Group(name=pop)
         for k in range(n):
             train = neo.SpikeTrain(t[idx == k] * pq.s, t_start=0 * pq.s, t_stop=duration * pq.s,

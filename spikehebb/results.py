@@ -86,6 +86,9 @@ class RunResult:
         (``results.npz``), where exports read them.
         """
         self.info["population_sizes"] = {name: int(pop.n) for name, pop in network.populations.items()}
+        rec = network.record
+        # neurons 0 .. k-1 whose spikes were kept (record.spike_neurons); the others were not recorded
+        self.info["spikes_recorded"] = {p: rec.spike_count(p, int(network.populations[p].n)) for p in self.spikes}
         for name, rec in self.weights.items():
             if name in network.projections:
                 post = network.populations[network.projections[name].post]

@@ -86,14 +86,17 @@ def test_load_result_rebuilds_the_run(runs):
 def test_spike_trains_round_trip_exactly(spike_export):
     fmt, block, res = spike_export
     t, i = res.spikes["post"]
-    trains = block.segments[0].spiketrains
-    assert [train_meta(st) for st in trains] == [{"population": "post", "neuron": 0}]  # one output neuron
+    metas = [train_meta(st) for st in block.segments[0].spiketrains]
+    # the model keeps the spikes of inputs 0-99 of 1000 (record.spike_neurons): 100 trains, not 1000
+    assert [m["neuron"] for m in metas if m["population"] == "inputs"] == list(range(100))
+    trains = [st for st, m in zip(block.segments[0].spiketrains, metas) if m["population"] == "post"]
+    assert len(trains) == 1  # one output neuron
     st = trains[0]
     np.testing.assert_array_equal(st.rescale("s").magnitude, t[i == 0])
     assert float(st.t_start.rescale("s")) == 0 and float(st.t_stop.rescale("s")) == DURATION
     if fmt != "nwb":  # NWB writes no spike train annotations and no groups (module docstring)
         assert st.annotations["population"] == "post" and st.annotations["neuron"] == 0
-        assert [g.name for g in block.groups] == ["post", "input_to_post"]
+        assert [g.name for g in block.groups] == ["inputs", "post", "input_to_post"]
 
 
 def test_elephant_rate_equals_the_output_rate_metric(spike_export):
@@ -228,7 +231,7 @@ def test_export_through_the_command_line(runs, tmp_path, capsys):
     out = tmp_path / "run.pkl"
     assert cli.main(["export", runs["spike"], "--format", "neo-pickle", "--out", str(out)]) == 0
     assert capsys.readouterr().out.strip() == f"written: {out}"
-    assert len(_read(str(out), "neo-pickle").segments[0].spiketrains) == 1
+    assert len(_read(str(out), "neo-pickle").segments[0].spiketrains) == 1 + 100  # post, inputs 0-99
 
 
 @pytest.mark.parametrize("module", ["neo", "nixio"])

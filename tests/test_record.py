@@ -1,10 +1,11 @@
 """The Brian2 recorder records spike sources (Poisson, given spike times) as well as LIF
 neurons, and the figures of such a run show every recorded population."""
 import numpy as np
+import pytest
 from brian2 import second
 
 from spikehebb.backends import simulate
-from spikehebb.model import load_model
+from spikehebb.model import ModelError, load_model
 from spikehebb.plots import figures_for
 
 MODEL = """
@@ -71,3 +72,37 @@ def test_spike_sources_are_recorded_on_brian2(tmp_path):
     assert {"raster_given", "raster_noise", "raster_post"} <= set(figs)
     assert "100 of 200 neurons, every 2nd" in figs["raster_noise"].axes[0].get_title()
     assert "all 3 neurons" in figs["raster_given"].axes[0].get_title()
+
+
+def test_spike_neurons_keeps_the_first_k_neurons_only(tmp_path):
+    path = tmp_path / "subset.toml"
+    path.write_text(MODEL + "spike_neurons = { noise = 30 }\n")
+    net = load_model(path).network
+    full = simulate(load_model(_write(tmp_path, MODEL)).network, "spike", seed=0, target="numpy",
+                    duration=1 * second)
+    res = simulate(net, "spike", seed=0, target="numpy", duration=1 * second)
+    t, i = res.spikes["noise"]
+    ft, fi = full.spikes["noise"]
+    # the same seed draws the same spikes; only those of neurons 0-29 are kept
+    np.testing.assert_array_equal(np.sort(t), np.sort(ft[fi < 30]))
+    assert set(np.unique(i)) <= set(range(30))
+    res.info["duration"] = 1.0
+    title = figures_for(net, res)["raster_noise"].axes[0].get_title()
+    assert "all 30 neurons" in title and "of 200" in title
+
+
+@pytest.mark.parametrize("table, what", [("{ post = 1 }\nspikes = [\"noise\"]", "not in record.spikes"),
+                                         ("{ noise = 0 }", "from 1 to 200"), ("{ noise = 201 }", "from 1 to 200"),
+                                         ("{ noise = 2.5 }", "whole number"), ("3", "expected a table")])
+def test_spike_neurons_is_checked(tmp_path, table, what):
+    text = MODEL.replace('spikes = ["given", "noise", "post"]\n', "") + f"spike_neurons = {table}\n"
+    if "spikes" not in table:
+        text += 'spikes = ["given", "noise", "post"]\n'
+    with pytest.raises(ModelError, match=what) as e:
+        load_model(_write(tmp_path, text))
+    assert "record.spike_neurons" in str(e.value)
+
+
+def _write(tmp_path, text, name="m.toml"):
+    (tmp_path / name).write_text(text)
+    return tmp_path / name

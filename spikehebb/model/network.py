@@ -15,12 +15,18 @@ class Record(Description):
 
     FIELDS = (
         Field("spikes", "raw", (), doc="populations whose spikes are kept"),
+        Field("spike_neurons", "raw", {}, doc="population -> how many of its neurons (0 .. N-1) to keep "
+                                              "spikes of; default all (e.g. 100 of 1000 inputs)"),
         Field("rates", "raw", (), doc="populations whose mean rate is kept"),
         Field("rate_bin", "time", "100 ms", positive=True),
         Field("weights", "raw", (), doc="projections whose weight traces are kept"),
         Field("weight_synapses", "raw", 20, doc="how many synapses (int) or which (list)"),
         Field("weight_dt", "time", "1 s", positive=True),
     )
+
+    def spike_count(self, name, n):
+        """How many neurons (0 .. k-1) of population ``name`` (``n`` neurons) have their spikes kept."""
+        return min(self.spike_neurons.get(name, n), n)
 
     def traced_synapses(self, n_syn):
         """Indices of the synapses (of a projection with ``n_syn``) whose weights are traced."""
@@ -95,6 +101,16 @@ class Network(Description):
         for name in self.record.weights:
             if name not in self.projections:
                 raise ModelError(p("record", "weights"), f"no projection {name!r}")
+        subset = self.record.spike_neurons
+        if not isinstance(subset, dict):
+            raise ModelError(p("record", "spike_neurons"), "expected a table: population = number of neurons")
+        for name, k in subset.items():
+            where = p("record", "spike_neurons", name)
+            if name not in self.record.spikes:
+                raise ModelError(where, f"{name!r} is not in record.spikes")
+            n = self.populations[name].n
+            if isinstance(k, bool) or not isinstance(k, int) or not 1 <= k <= n:
+                raise ModelError(where, f"expected a whole number of neurons from 1 to {n}, got {k!r}")
         from .measures import build_measures
         self.metrics = build_measures(self.metrics, self, p("metrics"))
         if not self.dt < self.duration:

@@ -238,7 +238,8 @@ def memory_estimate(network, backend, duration=None):
             pop = network.populations[name]
             if pop.TYPE == "poisson":
                 hz = _poisson_rates(pop)
-                items[f"record.spikes.{name}"] = _size(pop) * float(np.mean(hz)) * duration * BYTES_PER_SAMPLE
+                kept = rec.spike_count(name, _size(pop))
+                items[f"record.spikes.{name}"] = kept * float(np.mean(hz)) * duration * BYTES_PER_SAMPLE
     return items
 
 

@@ -50,11 +50,13 @@ def _timeline(duration, detail_seconds, height=2.6):
     return fig, axes, detail
 
 
-def raster_figure(times, indices, n, duration, name, max_rows=100, detail_seconds=2.0):
-    """Raster of population ``name`` (``n`` neurons): the whole run and its last seconds,
-    at most ``max_rows`` neurons, the subsample stated in each title."""
+def raster_figure(times, indices, n, duration, name, max_rows=100, detail_seconds=2.0, n_total=None):
+    """Raster of population ``name`` (``n`` neurons recorded, of ``n_total``): the whole run
+    and its last seconds, at most ``max_rows`` neurons, the subsample stated in each title."""
     fig, axes, detail = _timeline(duration, detail_seconds)
     caption = raster_caption(n, max_rows)
+    if n_total is not None and n_total > n:
+        caption += f" (spikes kept of neurons 0-{n - 1} of {n_total})"
     for ax, (start, title) in zip(axes, [(0.0, f"whole run ({duration:g} s)"),
                                          (duration - detail_seconds, f"last {detail_seconds:g} s")]):
         raster(times, indices, ax=ax, n=n, max_rows=max_rows, window=(start, duration))
@@ -116,7 +118,8 @@ def figures_for(network, result, max_rows=100, detail_seconds=2.0):
     duration = float(result.info.get("duration", network.duration))
     pops = network.populations
     for pop, (t, i) in result.spikes.items():
-        figs[f"raster_{pop}"] = raster_figure(t, i, pops[pop].n, duration, pop, max_rows, detail_seconds)
+        n = network.record.spike_count(pop, pops[pop].n)
+        figs[f"raster_{pop}"] = raster_figure(t, i, n, duration, pop, max_rows, detail_seconds, n_total=pops[pop].n)
     for pop in pops:
         key = f"unit_rates/{pop}"
         if key in result.arrays and pop in result.rates:

@@ -16,7 +16,11 @@ class Recorder:
 
     def __init__(self, network, ctx):
         rec = network.record
-        self.spikes = {p: b2.SpikeMonitor(ctx.groups[p], name=f"spikes_{p}") for p in rec.spikes}
+        self.spikes = {}
+        for p in rec.spikes:
+            group, k = ctx.groups[p], rec.spike_count(p, len(ctx.groups[p]))
+            # a subgroup keeps the first k neurons' spikes only (indices unchanged: they start at 0)
+            self.spikes[p] = b2.SpikeMonitor(group if k == len(group) else group[:k], name=f"spikes_{p}")
         self.rates = {p: b2.PopulationRateMonitor(ctx.groups[p], name=f"rate_{p}") for p in rec.rates}
         self.weights = {}
         for name in rec.weights:
