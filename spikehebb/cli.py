@@ -67,6 +67,9 @@ def _parser():
     exp.add_argument("--format", default="nwb", help="nwb, nix or neo-pickle")
     exp.add_argument("--out", required=True, metavar="FILE", help="file to write")
     sub.add_parser("models", help="list the bundled model files", formatter_class=fmt)
+    cache = sub.add_parser("cache", help="show or empty the cache of compiled standalone builds",
+                           formatter_class=fmt)
+    cache.add_argument("action", choices=("info", "clear"))
     return p
 
 
@@ -103,6 +106,9 @@ def main(argv=None):
         if args.command == "models":
             from .catalogue import print_models
             return print_models()
+        if args.command == "cache":
+            from .backends.brian2.cache_cli import cache_command
+            return cache_command(args.action)
         if args.command == "export":
             from .export import export_run
             print(f"written: {export_run(args.run_dir, args.format, args.out)}")

@@ -16,3 +16,17 @@ def _quiet_brian():
 @pytest.fixture
 def models_dir():
     return MODELS
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _own_build_cache(tmp_path_factory):
+    """Compiled standalone builds go to a cache of this test session (subprocesses inherit it),
+    never to the user's, so no test depends on builds left by an earlier session."""
+    import os
+    old = os.environ.get("SPIKEHEBB_CACHE")
+    os.environ["SPIKEHEBB_CACHE"] = str(tmp_path_factory.mktemp("build_cache"))
+    yield
+    if old is None:
+        os.environ.pop("SPIKEHEBB_CACHE", None)
+    else:
+        os.environ["SPIKEHEBB_CACHE"] = old

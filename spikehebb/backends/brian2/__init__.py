@@ -63,6 +63,7 @@ class Simulation:
         self.progress = progress
         self.seed = seed
         self._stack = contextlib.ExitStack()
+        self.build = None
         self.project = self._stack.enter_context(target_context(self.target, build_dir))
         try:
             self._build(seed)
@@ -112,7 +113,8 @@ class Simulation:
         seed = self.seed if seed is None else seed
         t0 = time.perf_counter()
         if self.target == "cpp_standalone":
-            run_standalone(self.project, seed, run_args, first=self.runs == 0, progress=self.progress)
+            build = run_standalone(self.project, seed, run_args, first=self.runs == 0, progress=self.progress)
+            self.build = build or self.build
         else:
             self.net.restore("initial")
             b2.seed(seed)
@@ -125,6 +127,8 @@ class Simulation:
         self.runs += 1
         result = self.recorder.collect(self.network, self.ctx, float(self.duration))
         result.info["sim_seconds"] = time.perf_counter() - t0
+        if self.build:
+            result.info["build"] = self.build  # "compiled", or "cached": the binary came from the build cache
         return result
 
     def close(self):

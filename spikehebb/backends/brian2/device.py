@@ -8,13 +8,16 @@ import os
 import shutil
 import signal
 import subprocess
+import sys
 import tempfile
+import time
 
 import brian2
 from brian2.devices.device import reset_device, runtime_device
 
 from ...interrupts import RunIncomplete
 from ...model.errors import ModelError
+from . import build_cache
 
 TARGETS = ("numpy", "cython", "cpp_standalone")
 SEED_ENV = "SPIKEHEBB_SEED"
@@ -74,6 +77,18 @@ def target_context(target, build_dir=None):
             shutil.rmtree(project, ignore_errors=True)
 
 
+def _stop_group(proc, grace=3.0):
+    """SIGTERM to ``make`` and its compilers (they remove their temporary files), SIGKILL after ``grace`` s."""
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, sig)
+        try:
+            proc.wait(timeout=grace)
+            return
+        except subprocess.TimeoutExpired:
+            continue
+
+
 def insert_seed_from_environment():
     """Seed the standalone random generators from ``$SPIKEHEBB_SEED`` at start-up.
 
@@ -101,16 +116,37 @@ def run_standalone(project, seed, run_args=None, first=False, progress=False):
     """
     dev = brian2.get_device()
     dev.run_environment_variables[SEED_ENV] = str(int(seed))
+    build = None
     if first:
         dev.build(directory=project, compile=False, run=False, with_output=progress, run_args=run_args)
-        _make(project)
+        build = compile_cached(project, progress)
     dev.run(directory=project, with_output=progress, run_args=run_args)
     fraction = getattr(dev, "_last_run_completed_fraction", 1.0)
     if fraction < 1.0:
         raise RunIncomplete(f"the standalone simulation stopped at {100 * fraction:.0f} % of its duration")
+    return build
 
 
-def _make(project):
+def compile_cached(project, progress=False):
+    """Put the project's binary in place: from the build cache, else by compiling it (then cached).
+
+    Returns ``"cached"`` or ``"compiled"``. ``SPIKEHEBB_NO_CACHE=1`` always compiles.
+    """
+    if os.environ.get("SPIKEHEBB_NO_CACHE"):
+        _make(project, progress)
+        return "compiled"
+    key = build_cache.build_key(project)
+    if build_cache.fetch(key, project):
+        return "cached"
+    with build_cache.locked(key):  # another process compiling the same build: wait, then reuse it
+        if build_cache.fetch(key, project):
+            return "cached"
+        _make(project, progress)
+        build_cache.store(key, project)
+    return "compiled"
+
+
+def _make(project, progress=False):
     """``make`` the project in its own process group, killed with its compilers on any exception.
 
     Brian2 compiles through ``os.system``, which ignores SIGINT and cannot be
@@ -119,15 +155,19 @@ def _make(project):
     cmd = [brian2.prefs.devices.cpp_standalone.make_cmd_unix,
            *brian2.prefs.devices.cpp_standalone.extra_make_args_unix]
     log = os.path.join(project, "make.log")
+    t0 = time.monotonic()
+    if progress:  # minutes of silence otherwise on a loaded machine
+        print("spikehebb: compiling the C++ standalone project (kept in the build cache for later runs) ...",
+              file=sys.stderr, flush=True)
     with open(log, "wb") as fh:
         proc = subprocess.Popen(cmd, cwd=project, stdout=fh, stderr=subprocess.STDOUT, start_new_session=True)
         try:
             code = proc.wait()
         except BaseException:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
+            _stop_group(proc)
             raise
+    if progress:
+        print(f"spikehebb: compiled in {time.monotonic() - t0:.0f} s", file=sys.stderr, flush=True)
     if code != 0:
         with open(log, errors="replace") as fh:
             tail = fh.read()[-2000:]
