@@ -66,6 +66,23 @@ def _parser():
     exp.add_argument("run_dir", metavar="RUN_DIR")
     exp.add_argument("--format", default="nwb", help="nwb, nix or neo-pickle")
     exp.add_argument("--out", required=True, metavar="FILE", help="file to write")
+    sw = sub.add_parser("sweep", help="run a model over parameter values and seeds on Dask workers",
+                        formatter_class=fmt)
+    sw.add_argument("model", help="model file (.toml)")
+    sw.add_argument("--set", dest="sets", action="append", default=[], metavar="KEY=V1,V2,...",
+                    help="values of one parameter (repeatable: the sweep is the product)")
+    sw.add_argument("--seeds", default="0", help="seeds, e.g. 0-9 or 0,3,5")
+    sw.add_argument("--workers", type=int, default=None,
+                    help="worker processes of the local Dask cluster (default: one per core)")
+    sw.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                    help="a running Dask scheduler (dask scheduler / dask worker) instead of a local cluster")
+    sw.add_argument("--out", required=True, help="sweep directory: one run folder per point, sweep.json, sweep.csv")
+    sw.add_argument("--backend", default="spike", help="spike (Brian2) or rate")
+    sw.add_argument("--target", default=None, help="Brian2 target of the spike backend")
+    sw.add_argument("--quick", action="store_true", help="the model's short variant ([quick] table)")
+    sw.add_argument("--data", default=None, help="data directory (classification models)")
+    sw.add_argument("--allow-coarse-dt", action="store_true", help="as for run")
+    sw.add_argument("--no-progress", action="store_true", help="no progress bar")
     sub.add_parser("models", help="list the bundled model files", formatter_class=fmt)
     cache = sub.add_parser("cache", help="show or empty the cache of compiled standalone builds",
                            formatter_class=fmt)
@@ -91,6 +108,7 @@ class _State:
 
     def __init__(self):
         self.created, self.out = [], None
+        self.on_interrupt = None  # what to say instead of the run directory's fate
 
 
 def main(argv=None):
@@ -119,6 +137,9 @@ def main(argv=None):
         if args.command == "run":
             from .commands import run
             return run(args, argv, state)
+        if args.command == "sweep":
+            from .commands import sweep
+            return sweep(args, state)
         from .commands import compare
         return compare(args, state)
     except ModelError as e:
@@ -129,7 +150,8 @@ def main(argv=None):
         kept = _discard(state)
         what = f"interrupted ({e.name})" if isinstance(e, interrupts.Interrupted) else (
             "interrupted" if isinstance(e, KeyboardInterrupt) else f"stopped early: {e}")
-        where = (f"; kept {', '.join(kept)} in {state.out} (continue with --resume {state.out})" if kept
+        where = (state.on_interrupt if state.on_interrupt else
+                 f"; kept {', '.join(kept)} in {state.out} (continue with --resume {state.out})" if kept
                  else "; no results written")
         print(f"spikehebb: {what}{where}", file=sys.stderr)
         return e.exit_code if isinstance(e, interrupts.Interrupted) else 130

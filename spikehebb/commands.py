@@ -1,6 +1,7 @@
 """``spikehebb run`` and ``spikehebb compare``: checks, run directory, run, summary."""
 import json
 import os
+import sys
 import tempfile
 import time
 
@@ -194,3 +195,76 @@ def _print_summary(summary, out):
     for k, v in summary["metrics"].items():
         print(f"  {k:32s} {v:.4g}" if isinstance(v, (int, float)) else f"  {k:32s} {v}")
     print(f"written: {out}")
+
+
+SWEEP_MARKER = ".spikehebb-sweep"
+
+
+def sweep(args, state):
+    """``spikehebb sweep``; returns the exit code (1 when a point failed)."""
+    from .model import load_model
+    from .sweep import PASS_THROUGH, parse_seeds, run_sweep, split_values
+    sets = [split_values(s) for s in args.sets]
+    seeds = parse_seeds(args.seeds)
+    if args.backend not in ("spike", "rate"):
+        raise ModelError("--backend", f"expected spike or rate, got {args.backend!r}")
+    if args.workers is not None and args.workers < 1:
+        raise ModelError("--workers", f"expected at least 1, got {args.workers}")
+    if args.workers is not None and args.scheduler:
+        raise ModelError("--workers", "applies to the local cluster only; the scheduler has its own workers")
+    import itertools
+    for combo in itertools.product(*[v for _, v in sets]):  # every point's model is valid before any runs
+        model = load_model(args.model, [f"{k}={v}" for (k, _), v in zip(sets, combo)], quick=args.quick,
+                           backend=args.backend)
+        _check_options(_as_run(args), model)
+    if args.data:
+        args.data = os.path.abspath(args.data)  # workers may run elsewhere
+    options = [a for flag, takes in PASS_THROUGH for a in _flag(args, flag, takes)]
+    spec = {"model": os.path.abspath(args.model), "sets": [[k, v] for k, v in sets], "seeds": seeds,
+            "options": options}
+    _prepare_sweep_dir(args.out, spec, state)
+    state.on_interrupt = f"; finished points are kept in {args.out}; the same command resumes the sweep"
+    table = run_sweep(args.model, sets, seeds, args.out, options, workers=args.workers, scheduler=args.scheduler,
+                      progress=not args.no_progress)
+    state.created.clear()  # a sweep directory is kept, finished or not
+    failed = [r for r in table if r.get("status") == "failed"]
+    done = len(table) - len(failed)
+    print(f"{done} of {len(table)} points finished ({sum(r.get('status') == 'kept' for r in table)} kept from "
+          f"before); written: {os.path.join(args.out, 'sweep.json')}, sweep.csv")
+    for r in failed:
+        print(f"  {r['point']} failed: {r['error']}", file=sys.stderr)
+    return 1 if failed else 0
+
+
+def _as_run(args):
+    import argparse
+    return argparse.Namespace(backend=args.backend, target=args.target, data=args.data, resume=None,
+                              weights_from=None, evaluate=False)
+
+
+def _flag(args, flag, takes):
+    value = getattr(args, flag[2:].replace("-", "_"))
+    if takes:
+        return [flag, str(value)] if value is not None and not (flag == "--backend" and value == "spike") else []
+    return [flag] if value else []
+
+
+def _prepare_sweep_dir(out, spec, state):
+    """A new or empty directory, or one holding the same sweep (resumed)."""
+    marker = os.path.join(out, SWEEP_MARKER)
+    if os.path.exists(out) and not os.path.isdir(out):
+        raise ModelError("--out", f"{out} is a file; expected a directory for the sweep")
+    if os.path.isdir(out) and os.listdir(out):
+        try:
+            with open(marker) as fh:
+                old = json.load(fh)
+        except (OSError, ValueError):
+            raise ModelError("--out", f"{out} is not empty and not a spikehebb sweep directory") from None
+        if old != spec:
+            raise ModelError("--out", f"{out} holds another sweep (other model, values, seeds or options); "
+                                      "choose another directory")
+        return
+    rundir.prepare(out, {"sweep": True}, state.created)  # checks and makes the directory
+    os.replace(os.path.join(out, rundir.MARKER), marker)
+    from .results import write_json
+    write_json(marker, spec)

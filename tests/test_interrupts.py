@@ -136,3 +136,23 @@ def test_sigterm_kills_the_running_standalone_binary(tmp_path):
     alive = subprocess.run(["pgrep", "-f", str(project)], capture_output=True, text=True).stdout.split()
     assert alive == [], f"binary still running: {alive}"
     assert not out.exists() and not project.exists()  # the build directory is cleaned up too
+
+
+@pytest.mark.slow
+def test_interrupted_sweep_keeps_finished_points_and_stops_its_workers(tmp_path):
+    out = tmp_path / "sw"
+    proc = subprocess.Popen([sys.executable, "-m", "spikehebb", "sweep", str(SONG), "--backend", "rate",
+                             "--set", "model.duration=1000 s,1001 s", "--seeds", "0", "--workers", "2",
+                             "--out", str(out), "--no-progress"], cwd=tmp_path, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, env=dict(os.environ, OPENBLAS_NUM_THREADS="1"))
+    t0 = time.monotonic()
+    while len(list(out.glob("p*/.spikehebb-run"))) < 2:  # both points are running
+        assert proc.poll() is None, proc.communicate()
+        assert time.monotonic() - t0 < 120
+        time.sleep(0.2)
+    rc, err, took = _stop(proc, signal.SIGINT)
+    assert rc == 130 and "the same command resumes the sweep" in err and took < 30, err
+    time.sleep(1.0)
+    running = subprocess.run(["pgrep", "-f", f"--out {out}/p"], capture_output=True, text=True).stdout.split()
+    assert running == [], "a point's process outlived the sweep"
+    assert not list(out.glob("p*")) and not (out / "sweep.json").exists()  # nothing finished, nothing claimed

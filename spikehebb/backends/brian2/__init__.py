@@ -128,7 +128,8 @@ class Simulation:
         result = self.recorder.collect(self.network, self.ctx, float(self.duration))
         result.info["sim_seconds"] = time.perf_counter() - t0
         if self.build:
-            result.info["build"] = self.build  # "compiled", or "cached": the binary came from the build cache
+            # "compiled", or "cached": the binary came from the build cache; and the build's key
+            result.info["build"], result.info["build_key"] = self.build
         return result
 
     def close(self):

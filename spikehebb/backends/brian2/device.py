@@ -130,20 +130,21 @@ def run_standalone(project, seed, run_args=None, first=False, progress=False):
 def compile_cached(project, progress=False):
     """Put the project's binary in place: from the build cache, else by compiling it (then cached).
 
-    Returns ``"cached"`` or ``"compiled"``. ``SPIKEHEBB_NO_CACHE=1`` always compiles.
+    Returns ``(how, key)``: ``how`` is ``"cached"`` or ``"compiled"``, ``key`` the
+    build key (None with ``SPIKEHEBB_NO_CACHE=1``, which always compiles).
     """
     if os.environ.get("SPIKEHEBB_NO_CACHE"):
         _make(project, progress)
-        return "compiled"
+        return "compiled", None
     key = build_cache.build_key(project)
     if build_cache.fetch(key, project):
-        return "cached"
+        return "cached", key
     with build_cache.locked(key):  # another process compiling the same build: wait, then reuse it
         if build_cache.fetch(key, project):
-            return "cached"
+            return "cached", key
         _make(project, progress)
         build_cache.store(key, project)
-    return "compiled"
+    return "compiled", key
 
 
 def _make(project, progress=False):
