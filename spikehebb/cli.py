@@ -15,7 +15,7 @@ import time
 import traceback
 
 from . import __version__, interrupts
-from .model.errors import ModelError
+from .errors import ModelError
 
 EXIT_USAGE, EXIT_FAILED = 2, 1
 

@@ -7,7 +7,7 @@ import time
 
 from . import provenance as prov
 from . import rundir
-from .model.errors import ModelError
+from .errors import ModelError
 
 
 def _not_for(option, why):

@@ -44,7 +44,7 @@ import warnings
 
 import numpy as np
 
-from .model.errors import ModelError
+from .errors import ModelError
 from .results import RunResult, atomic_write, load_result
 
 FORMATS = ("nwb", "nix", "neo-pickle")

@@ -145,7 +145,7 @@ def load_result(run_dir):
         ``RUN_DIR``: no such directory, no ``summary.json`` (an unfinished
         run), or no readable ``results.npz``.
     """
-    from .model.errors import ModelError
+    from .errors import ModelError
     if not os.path.isdir(run_dir):
         raise ModelError("RUN_DIR", f"no such directory: {run_dir}")
     summary_path, npz_path = os.path.join(run_dir, "summary.json"), os.path.join(run_dir, "results.npz")

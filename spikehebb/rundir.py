@@ -9,7 +9,7 @@ import json
 import os
 import shutil
 
-from .model.errors import ModelError
+from .errors import ModelError
 from .results import write_json
 
 MARKER = ".spikehebb-run"

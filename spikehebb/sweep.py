@@ -21,7 +21,7 @@ import subprocess
 import sys
 import time
 
-from .model.errors import ModelError
+from .errors import ModelError
 from .results import atomic_write, write_json
 
 #: ``spikehebb run`` options passed to every point: (flag, takes a value)

@@ -108,3 +108,12 @@ def test_run_result_repr_summarises(spike_run):
     from spikehebb.results import load_result
     text = repr(load_result(spike_run[0]))
     assert "post" in text and "output_rate_hz" in text and len(text.splitlines()) < 30
+
+
+@pytest.mark.parametrize("args", [["--help"], ["--version"], ["run", "--help"], ["run", "m.toml", "--bogus"],
+                                  ["models"]])
+def test_help_version_and_bad_arguments_do_not_import_brian2(args):
+    code = ("import sys\nfrom spikehebb.cli import main\ntry:\n    main(%r)\nexcept SystemExit:\n    pass\n"
+            "print('BRIAN2' if 'brian2' in sys.modules else 'LIGHT')" % (args,))
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).stdout
+    assert out.strip().splitlines()[-1] == "LIGHT"
