@@ -18,10 +18,12 @@ import numpy as np
 from ...results import RunResult
 from .classifier import build_classifier
 from .network import RateNetwork
+from .threads import limited_blas
 
 __all__ = ["simulate", "RateNetwork", "build_classifier"]
 
 
+@limited_blas
 def simulate(network, *, seed=0, target=None, duration=None, progress=False):
     """Build and run ``network`` as a rate network; see :func:`spikehebb.backends.simulate`.
 

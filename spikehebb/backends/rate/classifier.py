@@ -15,6 +15,7 @@ import numpy as np
 
 from ..classify import (check_weights, choice_dopamine, classifier_population, explore_noise, gate,
                         initial_weights)
+from .threads import limited_blas
 from .classifier_layers import CONNECTION_BUILDERS, LAYER_BUILDERS
 
 __all__ = ["RateClassifier", "build_classifier"]
@@ -136,6 +137,7 @@ class RateClassifier:
         return acts, drives
 
     # --- training and prediction -------------------------------------------
+    @limited_blas
     def train_epoch(self, x, labels, phase, rng):
         """One pass over ``x`` in shuffled mini-batches; returns the online greedy
         error (NaN in a phase that never asks for the classifier's choice)."""
@@ -176,6 +178,7 @@ class RateClassifier:
                     c.learn(pre, post, c.rule.eps, choice_dopamine(greedy, taken, lb, values)[0])
         return wrong / len(x) if choose else float("nan")
 
+    @limited_blas
     def predict(self, x):
         """Greedy class of each image of ``x``."""
         start = self._start(self._phase)
