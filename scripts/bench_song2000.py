@@ -1,41 +1,43 @@
-"""Benchmark: spikehebb's Brian2 backend against a hand-written Brian2 script, same model.
+"""Benchmark: spikehebb's Brian2 backend against a hand-written Brian2 script of the same model.
 
-Runs the Song, Miller & Abbott (2000) network (models/song2000_stdp.toml) both ways in one
-process, on the same target, and reports wall times and their ratio. Writes JSON and prints
-a table.
+The Song, Miller & Abbott (2000) network (models/song2000_stdp.toml: 1000 Poisson inputs onto one
+LIF neuron with additive STDP) on cpp_standalone, four ways, each in a fresh process, in
+alternating order, ``--repeats`` times:
 
-    python scripts/bench_song2000.py [--duration "20 s"] [--target cpp_standalone] [--repeats 2] [--out DIR]
+- ``brian2 fresh build``: the hand-written script in a new project directory (compiles);
+- ``brian2 same directory``: the script again in the directory of its previous run (make finds
+  nothing to rebuild; what Brian2 users get by reusing a directory);
+- ``spikehebb cold``: ``spikehebb run`` with an empty build cache (compiles);
+- ``spikehebb warm``: ``spikehebb run`` with the build cache holding this build (a new seed).
+
+Both sides compile with the same ``make -jN`` (N = cores). Reports medians and ranges of wall
+time, whole-process CPU time (process and children: the compiler, the binary) and Brian2's own
+loop time (the binary's timing of its run loop), the load of the machine, and the ratios;
+writes JSON and prints a table.
+
+    python scripts/bench_song2000.py [--duration "100 s"] [--repeats 3] [--out bench_song2000.json]
 """
 import argparse
 import json
 import os
-import platform
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
-from pathlib import Path
 
-import brian2 as b2
 import numpy as np
-from brian2.devices.device import reset_device
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
-from spikehebb.backends import simulate  # noqa: E402
-from spikehebb.model import load_model  # noqa: E402
-from spikehebb.results import write_json  # noqa: E402
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+MODEL = os.path.join(ROOT, "models", "song2000_stdp.toml")
+MAKE_ARGS = [f"-j{os.cpu_count() or 1}"]  # what spikehebb's device passes to make
 
 
-def hand_written(duration, target, seed):
+def hand_written(duration_s, seed, project):
     """The same network written directly in Brian2 (cf. Brian2's Song_Miller_Abbott_2000 example)."""
-    project = None
-    if target == "cpp_standalone":
-        project = tempfile.mkdtemp(prefix="bench-b2-")
-        b2.set_device("cpp_standalone", directory=project, build_on_run=False)
-    else:
-        b2.prefs.codegen.target = target
+    import brian2 as b2
+    b2.prefs.devices.cpp_standalone.extra_make_args_unix = MAKE_ARGS
+    b2.set_device("cpp_standalone", directory=project, build_on_run=False)
     ns = dict(taum=10 * b2.ms, El=-74 * b2.mV, vr=-60 * b2.mV, vt=-54 * b2.mV, Ee=0 * b2.mV,
               taue=5 * b2.ms, gmax=0.01, taupre=20 * b2.ms, taupost=20 * b2.ms,
               dApre=0.01 * 0.01, dApost=-0.01 * 1.05 * 0.01)
@@ -53,61 +55,97 @@ def hand_written(duration, target, seed):
     mon = b2.SpikeMonitor(post)
     net = b2.Network(inp, post, syn, mon)
     b2.seed(seed)
-    t0 = time.perf_counter()
-    net.run(duration, namespace={})
-    if project:
-        b2.device.build(directory=project, compile=True, run=True, with_output=False)
-    wall = time.perf_counter() - t0
-    out = {"wall_seconds": wall, "output_rate_hz": mon.num_spikes / float(duration),
-           "mean_weight_over_max": float(np.mean(syn.w[:]) / 0.01)}
-    if project:
-        b2.device.reinit()
-        reset_device()
-        shutil.rmtree(project, ignore_errors=True)
-    return out
+    net.run(duration_s * b2.second, namespace={})
+    b2.device.build(directory=project, compile=True, run=True, with_output=False)
+    return {"loop_s": float(b2.device._last_run_time), "output_rate_hz": mon.num_spikes / duration_s}
 
 
-def ours(duration, target, seed):
-    net = load_model(ROOT / "models" / "song2000_stdp.toml").network
+def _side(args):
+    """One measurement, in this (fresh) process; prints JSON."""
+    if args.side == "brian2":
+        out = hand_written(args.duration_s, args.seed, args.project)
+    else:
+        from brian2 import second
+        from spikehebb.backends import simulate
+        from spikehebb.model import load_model
+        net = load_model(MODEL).network
+        res = simulate(net, "spike", seed=args.seed, target="cpp_standalone", duration=args.duration_s * second)
+        out = {"loop_s": res.info["loop_seconds"], "build": res.info.get("build"),
+               "output_rate_hz": len(res.spikes["post"][0]) / args.duration_s}
+    print(json.dumps(out))
+
+
+def _measure(cmd, env):
     t0 = time.perf_counter()
-    res = simulate(net, "spike", seed=seed, target=target, duration=duration)
-    wall = time.perf_counter() - t0
-    rec = res.weights["input_to_post"]
-    return {"wall_seconds": wall, "output_rate_hz": len(res.spikes["post"][0]) / float(duration),
-            "mean_weight_over_max": float(np.mean(rec["final"]) / rec["w_max"])}
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    out = proc.stdout.read()
+    _, status, usage = os.wait4(proc.pid, 0)
+    if os.waitstatus_to_exitcode(status):
+        raise SystemExit(f"failed: {' '.join(cmd)}")
+    row = json.loads(out.strip().splitlines()[-1])
+    row.update(wall_s=time.perf_counter() - t0, cpu_s=usage.ru_utime + usage.ru_stime, loadavg=os.getloadavg()[0])
+    return row
 
 
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--duration", default="20 s")
-    p.add_argument("--target", default="cpp_standalone", choices=["numpy", "cython", "cpp_standalone"])
-    p.add_argument("--repeats", type=int, default=2)
-    p.add_argument("--out", default="runs/bench_song2000")
+    p.add_argument("--duration", default="100 s", help="simulated time, e.g. '100 s'")
+    p.add_argument("--repeats", type=int, default=3)
+    p.add_argument("--out", default="bench_song2000.json")
+    p.add_argument("--side", choices=["brian2", "spikehebb"], help=argparse.SUPPRESS)
+    p.add_argument("--seed", type=int, default=0, help=argparse.SUPPRESS)
+    p.add_argument("--project", help=argparse.SUPPRESS)
+    p.add_argument("--duration-s", type=float, help=argparse.SUPPRESS)
     args = p.parse_args(argv)
-    from spikehebb.model.units import parse_quantity
-    duration = parse_quantity(args.duration, "time", "--duration")
-    rows = []
-    for rep in range(args.repeats):
-        for name, fn in (("hand-written Brian2", hand_written), ("spikehebb", ours)):
-            r = fn(duration, args.target, seed=rep)
-            rows.append({"implementation": name, "repeat": rep, **r})
-            print(f"{name:20s} repeat {rep}: {r['wall_seconds']:7.2f} s  rate {r['output_rate_hz']:6.2f} Hz  "
-                  f"<w>/w_max {r['mean_weight_over_max']:.3f}", flush=True)
-    med = {n: float(np.median([r["wall_seconds"] for r in rows if r["implementation"] == n]))
-           for n in ("hand-written Brian2", "spikehebb")}
-    report = {"model": "song2000_stdp", "duration_s": float(duration), "target": args.target,
-              "repeats": args.repeats, "runs": rows, "median_wall_seconds": med,
-              "ratio_spikehebb_over_hand_written": med["spikehebb"] / med["hand-written Brian2"],
-              "machine": {"platform": platform.platform(), "processor": platform.processor(),
-                          "cpus": os.cpu_count(), "python": platform.python_version(),
-                          "brian2": b2.__version__}}
-    os.makedirs(args.out, exist_ok=True)
-    write_json(os.path.join(args.out, "bench_song2000.json"), report)
-    print(f"\n{'implementation':22s} {'median wall (s)':>16s}")
-    for n, v in med.items():
-        print(f"{n:22s} {v:16.2f}")
-    print(f"ratio spikehebb / hand-written: {report['ratio_spikehebb_over_hand_written']:.2f}")
-    print(f"written: {os.path.join(args.out, 'bench_song2000.json')}")
+    if args.side:
+        return _side(args)
+    duration_s = float(args.duration.split()[0]) * {"s": 1, "ms": 1e-3}[args.duration.split()[1]]
+    me = [sys.executable, os.path.abspath(__file__), "--duration-s", str(duration_s)]
+    work = tempfile.mkdtemp(prefix="bench-song-")
+    reused = os.path.join(work, "reused")
+    env = dict(os.environ, OPENBLAS_NUM_THREADS="1")
+    configs = {
+        "brian2 fresh build": lambda rep: (me + ["--side", "brian2", "--seed", str(rep), "--project",
+                                                 tempfile.mkdtemp(dir=work)], env),
+        "brian2 same directory": lambda rep: (me + ["--side", "brian2", "--seed", str(rep), "--project", reused], env),
+        "spikehebb cold": lambda rep: (me + ["--side", "spikehebb", "--seed", str(rep)],
+                                       dict(env, SPIKEHEBB_CACHE=tempfile.mkdtemp(dir=work))),
+        "spikehebb warm": lambda rep: (me + ["--side", "spikehebb", "--seed", str(rep + 100)],
+                                       dict(env, SPIKEHEBB_CACHE=os.path.join(work, "warm-cache"))),
+    }
+    # prime what "same directory" and "warm" reuse (not timed)
+    for name in ("brian2 same directory", "spikehebb warm"):
+        _measure(*configs[name](99))
+    rows = {name: [] for name in configs}
+    try:
+        for rep in range(args.repeats):
+            order = list(configs) if rep % 2 == 0 else list(reversed(configs))  # alternate
+            for name in order:
+                rows[name].append(_measure(*configs[name](rep)))
+                r = rows[name][-1]
+                print(f"  {name:22s} rep {rep}: wall {r['wall_s']:6.1f} s, CPU {r['cpu_s']:6.1f} s, "
+                      f"loop {r['loop_s']:5.2f} s, {r['output_rate_hz']:.1f} Hz", flush=True)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    stats = {name: {k: {"median": float(np.median([r[k] for r in v])), "min": float(min(r[k] for r in v)),
+                        "max": float(max(r[k] for r in v))} for k in ("wall_s", "cpu_s", "loop_s", "loadavg")}
+             for name, v in rows.items()}
+    base = stats["brian2 fresh build"]
+    ratios = {name: {k: s[k]["median"] / base[k]["median"] for k in ("wall_s", "cpu_s", "loop_s")}
+              for name, s in stats.items()}
+    print(f"\nSong 2000, {duration_s:g} s simulated, cpp_standalone, make {' '.join(MAKE_ARGS)}, "
+          f"{args.repeats} repetitions (medians, ranges; ratios against a fresh hand-written build)")
+    print(f"{'':24s}{'wall s':>20s}{'CPU s':>20s}{'loop s':>20s}{'CPU ratio':>10s}{'load':>6s}")
+    for name, s in stats.items():
+        cells = "".join(f"{s[k]['median']:8.2f} ({s[k]['min']:.1f}-{s[k]['max']:.1f})".rjust(20)
+                        for k in ("wall_s", "cpu_s", "loop_s"))
+        print(f"{name:24s}{cells}{ratios[name]['cpu_s']:10.2f}{s['loadavg']['median']:6.2f}")
+    report = {"model": "song2000_stdp", "duration_s": duration_s, "target": "cpp_standalone",
+              "make_args": MAKE_ARGS, "repeats": args.repeats, "cpu_count": os.cpu_count(),
+              "stats": stats, "ratios_to_brian2_fresh_build": ratios, "runs": rows}
+    with open(args.out, "w") as fh:
+        json.dump(report, fh, indent=2)
+    print(f"written: {args.out}")
 
 
 if __name__ == "__main__":

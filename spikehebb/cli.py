@@ -132,6 +132,7 @@ def main(argv=None):
             print(f"written: {export_run(args.run_dir, args.format, args.out)}")
             return 0
         from . import model  # noqa: F401  imports Brian2, which installs its own SIGINT handler
+        logging.getLogger("brian2").setLevel(logging.ERROR)  # after Brian2's import, which sets its own level
         restore = interrupts.install()
         _pick_matplotlib_backend()
         if args.command == "run":
@@ -147,6 +148,7 @@ def main(argv=None):
         print(f"spikehebb: error: {e}", file=sys.stderr)
         return EXIT_USAGE
     except (KeyboardInterrupt, interrupts.RunIncomplete) as e:
+        interrupts.stop_children()
         kept = _discard(state)
         what = f"interrupted ({e.name})" if isinstance(e, interrupts.Interrupted) else (
             "interrupted" if isinstance(e, KeyboardInterrupt) else f"stopped early: {e}")
@@ -156,6 +158,7 @@ def main(argv=None):
         print(f"spikehebb: {what}{where}", file=sys.stderr)
         return e.exit_code if isinstance(e, interrupts.Interrupted) else 130
     except Exception as e:  # noqa: BLE001  the one place that turns any failure into one line
+        interrupts.stop_children()
         _discard(state)
         log = _log_traceback()
         print(f"spikehebb: failed: {type(e).__name__}: {_first_line(e)} (traceback in {log})", file=sys.stderr)

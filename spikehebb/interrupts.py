@@ -72,3 +72,21 @@ def install():
         for sig, h in previous.items():
             signal.signal(sig, h if h is not None else signal.SIG_DFL)
     return restore
+
+
+def stop_children(grace=3.0):
+    """Terminate every process this one started and that still runs (a compiler started by
+    Brian2's Cython build, say): they would outlive the run and hold its output open."""
+    import psutil
+    children = psutil.Process().children(recursive=True)
+    for child in children:
+        try:
+            child.terminate()
+        except psutil.NoSuchProcess:
+            pass
+    _, alive = psutil.wait_procs(children, timeout=grace)
+    for child in alive:
+        try:
+            child.kill()
+        except psutil.NoSuchProcess:
+            pass

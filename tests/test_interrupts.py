@@ -58,7 +58,7 @@ def test_signal_ends_a_network_run_without_summary(tmp_path, backend, target, si
     extra = ["--target", target] if target else []
     proc = _start(tmp_path, SONG, "--backend", backend, *extra, "--out", out, *LONG)
     _wait_for(out / ".spikehebb-run", proc)
-    time.sleep(0.5)  # inside the build, the compiler or the simulation loop
+    time.sleep(0.5)  # inside the build, a compiler or the simulation loop
     rc, err, took = _stop(proc, sig)
     assert rc == code, err
     assert took < 15, f"took {took:.1f} s to stop"  # the standalone compiler is killed, not waited for

@@ -115,18 +115,23 @@ class Simulation:
         if self.target == "cpp_standalone":
             build = run_standalone(self.project, seed, run_args, first=self.runs == 0, progress=self.progress)
             self.build = build or self.build
+            loop = getattr(b2.get_device(), "_last_run_time", None)  # the binary's own timing of its loop
         else:
             self.net.restore("initial")
             b2.seed(seed)
             for view, values in (run_args or {}).items():
                 view.set_item(slice(None), values)
+            t_loop = time.perf_counter()
             self.net.run(self.duration, namespace={}, report=_tqdm_report() if self.progress else None)
+            loop = time.perf_counter() - t_loop  # includes code generation on a first run
             done = float(self.net.t) / float(self.duration)
             if done < 1 - 1e-9:  # stopped by Brian2's own Ctrl-C handler (library use)
                 raise RunIncomplete(f"the simulation stopped at {100 * done:.0f} % of its duration")
         self.runs += 1
         result = self.recorder.collect(self.network, self.ctx, float(self.duration))
         result.info["sim_seconds"] = time.perf_counter() - t0
+        if loop is not None:
+            result.info["loop_seconds"] = float(loop)
         if self.build:
             # "compiled", or "cached": the binary came from the build cache; and the build's key
             result.info["build"], result.info["build_key"] = self.build
