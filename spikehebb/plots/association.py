@@ -1,14 +1,15 @@
 """Plots of the associative tasks: weights over trials, cue responses, test-trial rasters, capacity."""
 import numpy as np
 
-from .network import _axes, raster
+from .axes import axes_or_new
+from .network import raster
 
 _COLORS = {"before": "0.6", "after": "C0"}
 
 
 def bit_weight_traces(times, trace, ax=None, labels=None):
     """Per-bit weights over time: ``trace`` (samples, n_in, n_out) in units of w_max, one line per pair."""
-    ax = _axes(ax)
+    ax = axes_or_new(ax)
     trace = np.asarray(trace)
     n_in, n_out = trace.shape[1:]
     for a in range(n_in):
@@ -22,7 +23,7 @@ def bit_weight_traces(times, trace, ax=None, labels=None):
 
 def conditioning_weights(runs, ax=None):
     """Mean CS->output weight over time for each variant (dict name -> fitted Conditioning)."""
-    ax = _axes(ax)
+    ax = axes_or_new(ax)
     for name, c in runs.items():
         if name == "main" and len(runs) > 1:
             continue
@@ -34,7 +35,7 @@ def conditioning_weights(runs, ax=None):
 
 def before_after(values, ax=None, ylabel="output rate (Hz)"):
     """Grouped bars: ``values`` maps a name to (before, after)."""
-    ax = _axes(ax)
+    ax = axes_or_new(ax)
     names = [n for n in values if not (n == "main" and len(values) > 1)]
     x = np.arange(len(names))
     for k, when in enumerate(("before", "after")):
@@ -56,7 +57,7 @@ def cue_responses(before, after, ax=None, targets=None):
 def trial_raster(result, protocol, labels, ax=None):
     """Cue (grey) and output (red, on top) spikes of a spike-backend run; segments called
     ``labels`` shaded and numbered."""
-    ax = _axes(ax)
+    ax = axes_or_new(ax)
     n_cue = 0
     if "cue" in result.spikes:
         t, i = result.spikes["cue"]
@@ -79,7 +80,7 @@ def trial_raster(result, protocol, labels, ax=None):
 
 def capacity(curve, ax=None, label=None):
     """Recall accuracy (whole patterns) and bit accuracy against the number of stored pairs P."""
-    ax = _axes(ax)
+    ax = axes_or_new(ax)
     ax.plot(curve["p"], curve["recall_accuracy"], "o-", label=(label or "") + " patterns recalled")
     ax.plot(curve["p"], curve["bit_accuracy"], "s--", label=(label or "") + " bits correct")
     ax.set(xscale="log", xlabel="stored pairs P", ylabel="accuracy", ylim=(-0.02, 1.02))

@@ -6,17 +6,15 @@ Each function takes plain data (seconds, Hz, weights as fractions of
 import numpy as np
 from matplotlib.figure import Figure
 
+from .axes import axes_or_new
+
 STYLE = {"spike": {"color": "C0", "label": "spike (Brian2)"},
          "rate": {"color": "C3", "label": "rate (numpy)", "ls": "--"}}
 
 
-def _axes(ax):
-    return ax if ax is not None else Figure(figsize=(5, 3.5)).add_subplot()
-
-
 def rates_over_time(series, ax=None, population=""):
     """Population-mean output rate over time; ``series[backend] = (t, rate)``."""
-    ax = _axes(ax)
+    ax = axes_or_new(ax, (5, 3.5))
     for backend, (t, r) in series.items():
         ax.plot(t, r, lw=1.2, **STYLE[backend])
     ax.set(xlabel="time (s)", ylabel="rate (Hz)", title=f"output rate {population}".strip())
@@ -27,7 +25,7 @@ def rates_over_time(series, ax=None, population=""):
 
 def mean_weight_over_time(series, ax=None, projection=""):
     """Mean traced weight (w / w_max) over time; ``series[backend] = (t, mean_w_over_max)``."""
-    ax = _axes(ax)
+    ax = axes_or_new(ax, (5, 3.5))
     for backend, (t, w) in series.items():
         ax.plot(t, w, lw=1.2, marker=".", ms=3, **STYLE[backend])
     ax.set(xlabel="time (s)", ylabel="mean w / w_max", title=f"mean weight {projection}".strip())
@@ -37,7 +35,7 @@ def mean_weight_over_time(series, ax=None, projection=""):
 
 def final_weight_histograms(finals, ax=None, bins=40, projection=""):
     """Histograms of all final weights (w / w_max in [0, 1]); ``finals[backend] = array``."""
-    ax = _axes(ax)
+    ax = axes_or_new(ax, (5, 3.5))
     for backend, w in finals.items():
         style = dict(STYLE[backend])
         style.pop("ls", None)

@@ -8,6 +8,7 @@ dimensionless numbers onto rate-native units.
 import numpy as np
 from matplotlib.figure import Figure
 
+from .axes import axes_or_new
 from .network import (describe_indices, population_rate, raster, raster_caption, rate_heatmap, row_step,
                       weight_histogram, weight_traces)
 
@@ -140,7 +141,7 @@ def figures_for(network, result, max_rows=100, detail_seconds=2.0):
     for name in network.modulators:
         t = result.arrays.get(f"modulator/{name}/t")
         if t is not None and len(t):
-            ax = Figure(figsize=(6, 3.5)).add_subplot()
+            ax = axes_or_new(None)
             ax.plot(t, result.arrays[f"modulator/{name}/d"], lw=0.8)
             ax.set(xlabel="time (s)", ylabel=f"{name} (d)", title=f"modulator: {name}")
             figs[f"modulator_{name}"] = ax.figure

@@ -7,6 +7,8 @@ returns the axes; none calls ``show()``. New figures are
 import numpy as np
 from matplotlib.figure import Figure
 
+from .axes import axes_or_new
+
 
 def grid_shape(n):
     """(rows, cols) with rows * cols = n and rows as close to sqrt(n) as possible."""
@@ -18,7 +20,7 @@ def grid_shape(n):
 
 def pattern_image(pattern, shape=None, ax=None, title=None):
     """One +-1 pattern as a black (+1) and white (-1) image."""
-    ax = ax if ax is not None else Figure(figsize=(2, 2)).add_subplot()
+    ax = axes_or_new(ax, (2, 2))
     p = np.asarray(pattern, dtype=float)
     ax.imshow(p.reshape(shape or grid_shape(p.size)), cmap="gray_r", vmin=-1, vmax=1, interpolation="nearest")
     ax.set_xticks([])
@@ -44,7 +46,7 @@ def cue_recall_target(cues, recalls, targets, shape=None, axes=None, row_labels=
 
 def energy_trace(energy, ax=None, n=None, **kw):
     """Energy over single-unit updates (x axis in sweeps when ``n`` is given)."""
-    ax = ax if ax is not None else Figure(figsize=(5, 3)).add_subplot()
+    ax = axes_or_new(ax, (5, 3))
     e = np.asarray(energy)
     x = np.arange(len(e)) / (n or 1)
     ax.plot(x, e, **kw)
@@ -54,7 +56,7 @@ def energy_trace(energy, ax=None, n=None, **kw):
 
 def overlap_trace(times, overlaps, ax=None, labels=None, xlabel="sweeps (N updates)"):
     """Overlap with the target over time, one line per column of ``overlaps``."""
-    ax = ax if ax is not None else Figure(figsize=(5, 3)).add_subplot()
+    ax = axes_or_new(ax, (5, 3))
     m = np.asarray(overlaps).reshape(len(times), -1)
     for k in range(m.shape[1]):
         ax.plot(times, m[:, k], label=labels[k] if labels else None)
@@ -66,7 +68,7 @@ def overlap_trace(times, overlaps, ax=None, labels=None, xlabel="sweeps (N updat
 
 def capacity_curve(alphas, fractions, ax=None, label=None, counts=None, **kw):
     """Recalled fraction against load P/N, with binomial standard errors when ``counts`` is given."""
-    ax = ax if ax is not None else Figure(figsize=(6, 4)).add_subplot()
+    ax = axes_or_new(ax, (6, 4))
     f = np.asarray(fractions, dtype=float)
     err = np.sqrt(f * (1 - f) / np.asarray(counts)) if counts is not None else None
     ax.errorbar(alphas, f, yerr=err, label=label, marker=kw.pop("marker", "o"), ms=kw.pop("ms", 3),
@@ -88,7 +90,7 @@ def theory_lines(ax, n_values=(), alpha_c=0.138):
 def raster_copies(times, indices, n, ax=None):
     """Spike raster of K network copies of ``n`` neurons each, copies separated by lines."""
     from .network import raster
-    ax = raster(times, indices, ax=ax if ax is not None else Figure(figsize=(6, 4)).add_subplot())
+    ax = raster(times, indices, ax=axes_or_new(ax, (6, 4)))
     top = int(np.max(indices)) + 1 if len(indices) else n
     for k in range(n, top, n):
         ax.axhline(k - 0.5, color="tab:red", lw=0.6)

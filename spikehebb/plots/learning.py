@@ -9,13 +9,13 @@ Bienenstock, Cooper & Munro (1982) J. Neurosci. 2:32.
 import numpy as np
 from matplotlib.figure import Figure
 
-from .network import _axes
+from .axes import axes_or_new
 
 
 def pc_cosine_traces(times, cosines, ax=None, labels=None):
     """``|cos|`` between weight vectors and their principal components over time;
     ``cosines`` is (samples, units)."""
-    ax = _axes(ax)
+    ax = axes_or_new(ax)
     c = np.asarray(cosines, float).reshape(len(times), -1)
     for k in range(c.shape[1]):
         ax.plot(times, c[:, k], lw=1.2, label=labels[k] if labels else f"unit {k}")
@@ -28,7 +28,7 @@ def component_profiles(w, components, ax=None, targets=None):
     """Each unit's weight vector (normalised, solid) over the inputs against the principal
     component it should learn (dashed); ``w`` is (inputs, units), ``components`` has the
     eigenvectors as columns, ``targets[j]`` the component of unit ``j`` (default ``j``)."""
-    ax = _axes(ax)
+    ax = axes_or_new(ax)
     w = np.asarray(w, float)
     targets = np.arange(w.shape[1]) if targets is None else np.asarray(targets)
     x = np.arange(w.shape[0])
@@ -47,7 +47,7 @@ def component_profiles(w, components, ax=None, targets=None):
 def pattern_responses(before, after, ax=None, sel_before=None, sel_after=None, label="rate (Hz)"):
     """Steady response of each unit to each stimulus before (grey) and after learning;
     ``before`` and ``after`` are (stimuli, units). Selectivities go into the legend."""
-    ax = _axes(ax)
+    ax = axes_or_new(ax)
     after = np.asarray(after, float)
     n_s, n_u = after.shape
     width = 0.8 / (n_u * (2 if before is not None else 1))

@@ -2,11 +2,8 @@
 matrix. Every function takes data and an optional ``ax``, returns the axes and
 never calls ``show()``. Errors are fractions in [0, 1], as in ``summary.json``."""
 import numpy as np
-from matplotlib.figure import Figure
 
-
-def _ax(ax, figsize=(6, 4)):
-    return ax if ax is not None else Figure(figsize=figsize).add_subplot()
+from .axes import axes_or_new
 
 
 def tile(fields, side, pad=1):
@@ -31,7 +28,7 @@ def receptive_fields(W, side, ax=None, title="receptive fields", labels=None):
 
     ``labels`` (one class per unit, optional) is written in the title count.
     """
-    ax = _ax(ax, (6, 6))
+    ax = axes_or_new(ax, (6, 6))
     fields = np.log(np.asarray(W).T)  # the units are driven by log-weights
     ax.imshow(tile(fields, side), cmap="gray_r", interpolation="nearest")
     ax.set_axis_off()
@@ -45,7 +42,7 @@ def learning_curve(test_error, train_error, phase, ax=None, title="learning curv
     ``phase`` is each epoch's phase index, ``names`` the phases' names
     (default: "phase K"). Epochs whose test error was not measured are NaN.
     """
-    ax = _ax(ax)
+    ax = axes_or_new(ax, (6, 4))
     ep = np.arange(1, len(test_error) + 1)
     test_error = np.asarray(test_error, dtype=float)
     ok = np.isfinite(test_error)
@@ -73,7 +70,7 @@ def learning_curve(test_error, train_error, phase, ax=None, title="learning curv
 
 def confusion_matrix(cm, ax=None, title="confusion matrix (test)"):
     """Row-normalised confusion matrix (true class in rows), as fractions of each true class."""
-    ax = _ax(ax, (5, 4.5))
+    ax = axes_or_new(ax, (5, 4.5))
     cm = np.asarray(cm, dtype=float)
     frac = cm / np.maximum(cm.sum(1, keepdims=True), 1)
     im = ax.imshow(frac, cmap="Blues", vmin=0, vmax=1)

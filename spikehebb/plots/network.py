@@ -8,12 +8,9 @@ import numpy as np
 from matplotlib import colormaps
 from matplotlib.cm import ScalarMappable
 from matplotlib.colors import Normalize
-from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
-
-def _axes(ax, figsize=(6, 3.5)):
-    return ax if ax is not None else Figure(figsize=figsize).add_subplot()
+from .axes import axes_or_new
 
 
 def row_step(n, max_rows):
@@ -59,7 +56,7 @@ def raster(times, indices, ax=None, max_neurons=None, window=None, n=None, max_r
     matplotlib.axes.Axes
         The y axis is the neuron index, with integer ticks.
     """
-    ax = _axes(ax)
+    ax = axes_or_new(ax)
     times, indices = np.asarray(times, float), np.asarray(indices, int)
     keep = np.ones(len(times), bool)
     if max_neurons is not None:
@@ -116,7 +113,7 @@ def rate_heatmap(times, rates, ax=None, label="rate (Hz)", cmap=None, unit_step=
     ``0, unit_step, 2 unit_step, ...`` (a subsample), the y axis still reads
     unit indices.
     """
-    ax = _axes(ax)
+    ax = axes_or_new(ax)
     rates = np.asarray(rates, float).reshape(len(times), -1)
     edges = bin_edges(times)
     units = (np.arange(rates.shape[1] + 1) - 0.5) * unit_step
@@ -135,7 +132,7 @@ def rate_heatmap(times, rates, ax=None, label="rate (Hz)", cmap=None, unit_step=
 
 def population_rate(times, rate, ax=None, label=None, ylabel="rate (Hz)", **kw):
     """Population-mean rate (Hz) over time, or another mean output named by ``ylabel``."""
-    ax = _axes(ax)
+    ax = axes_or_new(ax)
     ax.plot(times, rate, label=label, **kw)
     ax.set(xlabel="time (s)", ylabel=ylabel)
     return ax
@@ -157,7 +154,7 @@ def weight_traces(times, weights, w_max=None, ax=None, i=None, j=None, n_total=N
     ylabel : str, optional
         Label of the values (default ``"w / w_max"`` or ``"w"``).
     """
-    ax = _axes(ax)
+    ax = axes_or_new(ax)
     w = np.asarray(weights, float).reshape(len(times), -1) / (w_max if w_max else 1.0)
     lw = kw.pop("lw", 0.8)
     final = w[-1] if len(w) else np.zeros(w.shape[1])
@@ -188,7 +185,7 @@ def traced_caption(i, j, n_total=None):
 
 def weight_histogram(weights, w_max=None, ax=None, bins=40, label=None, xlabel=None, **kw):
     """Histogram of (final) weights, as w / w_max when ``w_max`` is given."""
-    ax = _axes(ax)
+    ax = axes_or_new(ax)
     w = np.asarray(weights, float) / (w_max if w_max else 1.0)
     # [0, 1] for the usual non-negative weights; wider when weights are signed
     span = (min(0.0, float(w.min(initial=0))), max(1.0, float(w.max(initial=1)))) if w_max else None

@@ -21,7 +21,8 @@ from ...results import save_npz
 CHECKPOINT = "checkpoint.npz"
 
 
-def _jsonable(params):
+def _params_text(params):
+    """Canonical JSON of a run's parameters: what a checkpoint must match to be resumed."""
     def conv(v):
         if isinstance(v, np.ndarray):
             return v.tolist()
@@ -36,7 +37,7 @@ def save_checkpoint(out_dir, net_state, history, rng, params, epoch, name=CHECKP
     arrays = {f"net/{k}": np.asarray(v) for k, v in net_state.items()}
     arrays.update({f"history/{k}": np.asarray(v, dtype=float) for k, v in history.items()})
     arrays["rng"] = np.array(json.dumps(rng.bit_generator.state))
-    arrays["params"] = np.array(_jsonable(params))
+    arrays["params"] = np.array(_params_text(params))
     arrays["epoch"] = np.array(epoch)
     arrays["model_hash"] = np.array(model_hash or "")
     os.makedirs(out_dir, exist_ok=True)
@@ -109,7 +110,7 @@ def load_checkpoint(out_dir, params, name=CHECKPOINT, model_hash=None):
     """
     path = os.path.join(out_dir, name)
     z = check_checkpoint(out_dir, model_hash, name)
-    if str(z["params"]) != _jsonable(params):
+    if str(z["params"]) != _params_text(params):
         raise ModelError("--resume", f"{path} was written with other parameters or seed; "
                                      "resume with the same model, options and --seed")
     net = {k[4:]: v for k, v in z.items() if k.startswith("net/")}
