@@ -56,3 +56,32 @@ def test_schedule_delivers_given_pulses():
     expected = 0.1 + np.where(t > 0.2, np.exp(-(t - 0.2) / 0.1), 0) + np.where(t > 0.6, 2 * np.exp(-(t - 0.6) / 0.1), 0)
     np.testing.assert_allclose(d, expected, atol=0.02)
     assert res.arrays["modulator/dopamine/n_events"][0] == 2
+
+
+def test_event_driven_poisson_inputs_are_poisson():
+    """Fixed-rate inputs draw inter-spike intervals: rate, ISI coefficient of variation, Fano factor
+    and the geometric interval distribution (memoryless) of a Poisson process on the time grid; silent neurons stay silent."""
+    rates = np.r_[np.full(200, 20.0), np.full(50, 80.0), np.zeros(10)]
+    pop = PoissonInput(n=len(rates), rate=[f"{r} Hz" for r in rates])
+    net = Network(name="isi", duration="20 s", dt="0.1 ms", populations={"inp": pop}, record={"spikes": ["inp"]})
+    t, i = simulate(net, "spike", seed=4, target="numpy").spikes["inp"]
+    assert not np.any(i >= 250)  # 0 Hz: no spike
+    for lo, hi, r in ((0, 200, 20.0), (200, 250, 80.0)):
+        sel = (i >= lo) & (i < hi)
+        n_exp = r * (hi - lo) * 20.0
+        assert abs(sel.sum() - n_exp) <= 4 * np.sqrt(n_exp), (r, sel.sum(), n_exp)  # Poisson count
+        isis = np.concatenate([np.diff(np.sort(t[i == k])) for k in range(lo, hi)])
+        cv = isis.std() / isis.mean()
+        assert abs(cv - 1) < 0.03, cv  # 1 for Poisson (on the time grid: sqrt(1 - r dt) ~ 0.999)
+        counts = np.array([np.histogram(t[i == k], bins=20, range=(0, 20))[0] for k in range(lo, hi)]).ravel()
+        fano = counts.var() / counts.mean()
+        assert abs(fano - 1) < 0.1, fano
+        # intervals in steps are geometric, P(k > m) = (1 - p)^m with p = r dt: memoryless
+        k = np.round(isis / 1e-4).astype(int)
+        q = 1 - r * 1e-4
+        for m in (1, 10, int(0.5 / (r * 1e-4)), int(2 / (r * 1e-4))):
+            surv, expect = np.mean(k > m), q ** m
+            assert abs(surv - expect) < 4 * np.sqrt(expect * (1 - expect) / len(k)) + 1e-9, (r, m, surv, expect)
+    # each run draws from its own seed
+    t2, i2 = simulate(net, "spike", seed=5, target="numpy").spikes["inp"]
+    assert not np.array_equal(t2[:100], t[:100])

@@ -1,5 +1,6 @@
 """Builders for populations: one per description type."""
 import brian2 as b2
+import numpy as np
 
 from ...model.neurons import LIF, PoissonInput, SpikeTimes
 from .. import BuilderRegistry
@@ -48,9 +49,33 @@ def build_lif(pop, name, ctx):
 
 @POPULATION_BUILDERS.register(PoissonInput)
 def build_poisson(pop, name, ctx):
+    r"""Poisson inputs; at fixed rates, event-driven: each neuron draws the number of steps to
+    its next spike when it fires instead of a random number every step.
+
+    .. math:: k = \left\lceil \frac{\ln(1 - u)}{\ln(1 - r\,dt)} \right\rceil, \quad u \sim U[0, 1)
+
+    is geometric with :math:`p = r\,dt`: the same Bernoulli process per step that
+    ``PoissonGroup`` draws (a spike with probability :math:`r\,dt` in each step), at one random
+    number per spike instead of one per neuron and step. Time-varying rates (``schedule``,
+    ``rates``) use ``PoissonGroup`` with a ``TimedArray``.
+    """
     table = pop.rate_array(None)
     if table is None:
-        return b2.PoissonGroup(pop.n, rates=pop.rate, clock=ctx.clock, name=f"pop_{name}")
+        # t_next < 0 means "not drawn yet": the first interval is drawn in the run's first step
+        # (memoryless: as if running since long before), from the run's own seed. Firing at the
+        # first step with t >= t + x dt takes the ceiling of x = ln(1 - u) / ln(1 - r dt) itself.
+        draw = "t_next = t + log(1 - rand()) / log_q * dt"
+        group = b2.NeuronGroup(pop.n, "log_q : 1 (constant)\nt_next : second",
+                               threshold="t_next >= 0*second and t >= t_next", reset=draw,
+                               events={"first_draw": "t_next < 0*second"}, clock=ctx.clock, name=f"pop_{name}")
+        group.run_on_event("first_draw", draw)
+        group.t_next = -1 * b2.second
+        p = np.broadcast_to(np.asarray(pop.rate / b2.Hz, float), (pop.n,)) * float(ctx.clock.dt / b2.second)
+        log_q = np.full(pop.n, -1e-300)  # 0 Hz: an interval of ~1e300 steps, i.e. never
+        with np.errstate(divide="ignore"):  # p >= 1: ln 0 = -inf, an interval of 0 (every step)
+            log_q[p > 0] = np.log1p(-np.minimum(p[p > 0], 1.0))  # log1p: exact for small p
+        group.log_q = log_q
+        return group
     rates, step = table
     timed = b2.TimedArray(rates * b2.Hz, dt=step * b2.second, name=f"rates_{name}")
     return b2.PoissonGroup(pop.n, rates=f"rates_{name}(t, i)", namespace={f"rates_{name}": timed},
