@@ -63,17 +63,17 @@ def test_event_driven_poisson_inputs_are_poisson():
     and the geometric interval distribution (memoryless) of a Poisson process on the time grid; silent neurons stay silent."""
     rates = np.r_[np.full(200, 20.0), np.full(50, 80.0), np.zeros(10)]
     pop = PoissonInput(n=len(rates), rate=[f"{r} Hz" for r in rates])
-    net = Network(name="isi", duration="20 s", dt="0.1 ms", populations={"inp": pop}, record={"spikes": ["inp"]})
+    net = Network(name="isi", duration="10 s", dt="0.1 ms", populations={"inp": pop}, record={"spikes": ["inp"]})
     t, i = simulate(net, "spike", seed=4, target="numpy").spikes["inp"]
     assert not np.any(i >= 250)  # 0 Hz: no spike
     for lo, hi, r in ((0, 200, 20.0), (200, 250, 80.0)):
         sel = (i >= lo) & (i < hi)
-        n_exp = r * (hi - lo) * 20.0
+        n_exp = r * (hi - lo) * 10.0
         assert abs(sel.sum() - n_exp) <= 4 * np.sqrt(n_exp), (r, sel.sum(), n_exp)  # Poisson count
         isis = np.concatenate([np.diff(np.sort(t[i == k])) for k in range(lo, hi)])
         cv = isis.std() / isis.mean()
         assert abs(cv - 1) < 0.03, cv  # 1 for Poisson (on the time grid: sqrt(1 - r dt) ~ 0.999)
-        counts = np.array([np.histogram(t[i == k], bins=20, range=(0, 20))[0] for k in range(lo, hi)]).ravel()
+        counts = np.array([np.histogram(t[i == k], bins=10, range=(0, 10))[0] for k in range(lo, hi)]).ravel()
         fano = counts.var() / counts.mean()
         assert abs(fano - 1) < 0.1, fano
         # intervals in steps are geometric, P(k > m) = (1 - p)^m with p = r dt: memoryless
