@@ -329,13 +329,11 @@ def _launch(d, case):
 
 
 #: one case of each kind runs in the fast subset (``-m "not slow"``); the rest are marked slow
-FAST = {"missing_file", "binary_file", "latin1_text", "invalid_toml", "unknown_key", "missing_unit", "nan_number",
-        "bad_reference", "unknown_rule", "set_without_equals", "set_bad_value", "no_command", "unknown_option",
-        "seed_negative", "unknown_backend", "dt_coarser_than_tau_spike", "dt_too_coarse_for_input_rate",
+FAST = {"missing_file", "binary_file", "invalid_toml", "unknown_key", "missing_unit", "nan_number",
+        "set_bad_value", "unknown_option", "dt_coarser_than_tau_spike", "dt_too_coarse_for_input_rate",
         "network_larger_than_memory_spike", "target_with_rate_backend", "data_with_network_model",
-        "evaluate_without_weights", "out_is_a_file", "out_under_a_file", "out_not_a_run", "out_finished_run",
-        "resume_not_a_run", "resume_other_model", "resume_garbage_checkpoint", "resume_truncated_checkpoint",
-        "compare_out_is_a_file"}
+        "out_is_a_file", "out_under_a_file", "out_not_a_run", "out_finished_run", "resume_other_model",
+        "resume_truncated_checkpoint", "compare_out_is_a_file"}
 TEST = "test_bad_input_is_one_line_exit_2_nothing_left"
 
 

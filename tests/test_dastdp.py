@@ -35,7 +35,8 @@ def test_no_dopamine_no_weight_change():
     assert res.weights["plastic"]["final"][0] / W_MAX == pytest.approx(0.3, abs=1e-12)
 
 
-@pytest.mark.parametrize("t_pulse", [0.5, 0.5053, pytest.param(1.5, marks=pytest.mark.slow)])
+@pytest.mark.parametrize("t_pulse", [0.5, pytest.param(0.5053, marks=pytest.mark.slow),
+                                     pytest.param(1.5, marks=pytest.mark.slow)])
 def test_delayed_dopamine_converts_eligibility_into_weight(t_pulse):
     """The event-driven update books the exact integral (one time step of lag: 1e-4)."""
     tol = 1e-3

@@ -58,6 +58,7 @@ def test_schedule_delivers_given_pulses():
     assert res.arrays["modulator/dopamine/n_events"][0] == 2
 
 
+@pytest.mark.slow  # 10 s of 260 inputs on the numpy target
 def test_event_driven_poisson_inputs_are_poisson():
     """Fixed-rate inputs draw inter-spike intervals: rate, ISI coefficient of variation, Fano factor
     and the geometric interval distribution (memoryless) of a Poisson process on the time grid; silent neurons stay silent."""

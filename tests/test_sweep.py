@@ -68,6 +68,7 @@ def test_parsing():
                                           ({"a": "2", "b": "x"}, 0), ({"a": "2", "b": "x"}, 5)]
 
 
+@pytest.mark.slow  # a local Dask cluster and its runs: seconds each
 def test_points_equal_single_runs_and_a_second_call_resumes(model, tmp_path, capsys):
     out = tmp_path / "sw"
     assert _sweep(model, out) == 0
