@@ -264,7 +264,4 @@ def _prepare_sweep_dir(out, spec, state):
             raise ModelError("--out", f"{out} holds another sweep (other model, values, seeds or options); "
                                       "choose another directory")
         return
-    rundir.prepare(out, {"sweep": True}, state.created)  # checks and makes the directory
-    os.replace(os.path.join(out, rundir.MARKER), marker)
-    from .results import write_json
-    write_json(marker, spec)
+    rundir.prepare(out, spec, state.created, name=SWEEP_MARKER)

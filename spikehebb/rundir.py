@@ -28,7 +28,7 @@ def read_marker(path):
     return marker if isinstance(marker, dict) else None
 
 
-def prepare(out, marker, created, option="--out"):
+def prepare(out, marker, created, option="--out", name=MARKER):
     """Make (or check) ``out`` for a new run and write its marker.
 
     Parameters
@@ -39,6 +39,8 @@ def prepare(out, marker, created, option="--out"):
     created : list
         ``out`` is appended when this call made the directory (the caller
         removes it again if the run fails before it holds anything of value).
+    name : str
+        File name of the marker (a sweep directory has its own).
 
     Raises
     ------
@@ -71,7 +73,7 @@ def prepare(out, marker, created, option="--out"):
         if top != os.path.abspath(out):
             created.append(top)
     try:
-        write_json(os.path.join(out, MARKER), marker)
+        write_json(os.path.join(out, name), marker)
     except OSError as e:
         raise ModelError(option, f"cannot write into {out}: {e.strerror or e}") from None
     return out

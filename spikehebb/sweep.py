@@ -143,8 +143,7 @@ def _compute(pending, rows, out, workers, scheduler, progress):
     client, cluster = _client(scheduler, workers)
     try:
         futures = {client.submit(run_point, argv, os.path.abspath(os.path.join(out, name)),
-                                 os.path.abspath(os.path.join(out, "logs")), key=f"spikehebb-{name}-{time.time_ns()}",
-                                 pure=False): name for name, argv in pending}
+                                 os.path.abspath(os.path.join(out, "logs")), pure=False): name for name, argv in pending}
         for fut in tqdm(as_completed(futures), total=len(futures), desc="sweep", unit="point", disable=not progress):
             res = fut.result()
             rows[futures[fut]].update(res, status="done" if res["exit_code"] == 0 else "failed")

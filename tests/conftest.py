@@ -7,6 +7,39 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 MODELS = ROOT / "models"
 
+#: a small, valid network model for command-line tests (20 Poisson inputs onto 2 LIF neurons, pair STDP)
+TINY_MODEL = """
+[model]
+name = "tiny"
+duration = "200 ms"
+quick_duration = "50 ms"
+[populations.inp]
+type = "poisson"
+n = 20
+rate = "20 Hz"
+[populations.out]
+type = "lif"
+n = 2
+[projections.ff]
+pre = "inp"
+post = "out"
+w_init = "200 pA"
+w_max = "400 pA"
+[projections.ff.rule]
+type = "pair_stdp"
+[record]
+spikes = ["out"]
+rates = ["out"]
+weights = ["ff"]
+weight_dt = "50 ms"
+[[metrics]]
+type = "output_rate"
+population = "out"
+[[metrics]]
+type = "weight_distribution"
+projection = "ff"
+"""
+
 
 @pytest.fixture(autouse=True, scope="session")
 def _quiet_brian():

@@ -24,42 +24,12 @@ from pathlib import Path
 
 import pytest
 
-from conftest import MODELS, ROOT
+from conftest import MODELS, ROOT, TINY_MODEL
 
 DATA = Path(os.environ.get("SPIKEHEBB_DATA", ROOT.parent / "shared" / "data" / "mnist"))
 WORKERS = 2
 
-TINY = """
-[model]
-name = "tiny"
-duration = "200 ms"
-quick_duration = "50 ms"
-[populations.inp]
-type = "poisson"
-n = 20
-rate = "20 Hz"
-[populations.out]
-type = "lif"
-n = 2
-[projections.ff]
-pre = "inp"
-post = "out"
-w_init = "200 pA"
-w_max = "400 pA"
-[projections.ff.rule]
-type = "pair_stdp"
-[record]
-spikes = ["out"]
-rates = ["out"]
-weights = ["ff"]
-weight_dt = "50 ms"
-[[metrics]]
-type = "output_rate"
-population = "out"
-[[metrics]]
-type = "weight_distribution"
-projection = "ff"
-"""
+TINY = TINY_MODEL  # the CLI tests' model
 
 SHALLOW = str(MODELS / "hebbian_mnist_shallow.toml")
 HOPFIELD = str(MODELS / "hopfield_random.toml")

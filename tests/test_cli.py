@@ -7,39 +7,10 @@ import sys
 import numpy as np
 import pytest
 
+from conftest import TINY_MODEL
 from spikehebb.cli import main
 
-GOOD = """
-[model]
-name = "tiny"
-duration = "200 ms"
-quick_duration = "50 ms"
-[populations.inp]
-type = "poisson"
-n = 20
-rate = "20 Hz"
-[populations.out]
-type = "lif"
-n = 2
-[projections.ff]
-pre = "inp"
-post = "out"
-w_init = "200 pA"
-w_max = "400 pA"
-[projections.ff.rule]
-type = "pair_stdp"
-[record]
-spikes = ["out"]
-rates = ["out"]
-weights = ["ff"]
-weight_dt = "50 ms"
-[[metrics]]
-type = "output_rate"
-population = "out"
-[[metrics]]
-type = "weight_distribution"
-projection = "ff"
-"""
+GOOD = TINY_MODEL
 
 BAD = {
     "unknown_key": (GOOD.replace('n = 2\n', 'n = 2\ntau_memb = "20 ms"\n'), "populations.out.tau_memb", "unknown key"),
