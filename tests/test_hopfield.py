@@ -3,7 +3,9 @@ import numpy as np
 import pytest
 
 from spikehebb.model.errors import ModelError
-from spikehebb.tasks.hopfield import dynamics, modern, storage
+from spikehebb.backends import memory as storage
+from spikehebb.backends.rate import hopfield_dynamics as dynamics, hopfield_modern as modern
+from spikehebb.tasks.hopfield.patterns import flip_bits
 from spikehebb.tasks.hopfield.network import HopfieldNetwork, recall_overlap, recalled_fraction
 from spikehebb.tasks.hopfield.patterns import letters, random_patterns
 
@@ -94,20 +96,20 @@ def test_sync_updates_reach_fixed_point_or_two_cycle():
 def test_recall_from_noisy_cues_and_metrics():
     rng = np.random.default_rng(7)
     x = random_patterns(5, 200, rng)
-    cues = dynamics.flip_bits(x, 0.2, rng)
-    np.testing.assert_allclose(dynamics.overlap(cues, x), 0.6)  # exactly 40 of 200 bits flipped
+    cues = flip_bits(x, 0.2, rng)
+    np.testing.assert_allclose(storage.overlap(cues, x), 0.6)  # exactly 40 of 200 bits flipped
     states = HopfieldNetwork(random_state=1).fit(x).recall(cues)
     assert recall_overlap(states, x) == 1.0 and recalled_fraction(states, x) == 1.0
     assert recall_overlap(cues, x) == pytest.approx(0.6)
-    assert recalled_fraction(dynamics.flip_bits(x, 0.01, rng), x) == 1.0  # 2 wrong bits = 1 %
-    assert recalled_fraction(dynamics.flip_bits(x, 0.015, rng), x) == 0.0  # 3 wrong bits
+    assert recalled_fraction(flip_bits(x, 0.01, rng), x) == 1.0  # 2 wrong bits = 1 %
+    assert recalled_fraction(flip_bits(x, 0.015, rng), x) == 0.0  # 3 wrong bits
 
 
 def test_modern_hopfield_retrieves_in_one_update_at_p_equal_n():
     rng = np.random.default_rng(8)
     n = 100
     x = random_patterns(n, n, rng)  # P = N
-    cues = dynamics.flip_bits(x, 0.2, rng)
+    cues = flip_bits(x, 0.2, rng)
     out = modern.modern_update(x, cues, beta=1.0)
     assert recall_overlap(out, x) == 1.0
     # the Hebbian network at the same load does not retrieve
@@ -121,7 +123,7 @@ def test_dense_memory_degree_two_is_the_hebbian_network():
     # (r + x)^2 - (r - x)^2 = 4 r x: the dense update with n = 2 is sgn of the Hebbian field
     rng = np.random.default_rng(9)
     x = random_patterns(25, 80, rng)
-    cues = dynamics.flip_bits(x, 0.15, rng)
+    cues = flip_bits(x, 0.15, rng)
     dense, _ = modern.dense_async_run(x, cues, 2, np.random.default_rng(3))
     hebb, _ = dynamics.async_run(storage.hebbian(x), cues, np.random.default_rng(3))
     np.testing.assert_array_equal(dense, hebb)

@@ -6,11 +6,12 @@ from brian2 import ms
 from spikehebb.model.schema import parse_fields
 from spikehebb.tasks import Context
 from spikehebb.tasks.hopfield import task
-from spikehebb.tasks.hopfield.dynamics import flip_bits, overlap
+from spikehebb.backends.memory import overlap
+from spikehebb.tasks.hopfield.patterns import flip_bits
 from spikehebb.tasks.hopfield.network import HopfieldNetwork
 from spikehebb.tasks.hopfield.patterns import random_patterns
 from spikehebb.tasks.hopfield.spiking import NEURON, build_network, lif_rate, spiking_recall
-from spikehebb.tasks.hopfield.storage import hebbian
+from spikehebb.backends.memory import hebbian
 
 
 @pytest.mark.parametrize("cue", ["current", "rate"])

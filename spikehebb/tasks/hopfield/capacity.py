@@ -22,10 +22,10 @@ References
 """
 import numpy as np
 
-from . import storage
-from .dynamics import async_run, flip_bits
+from ...backends import memory as storage
+from ...backends.rate.hopfield_dynamics import async_run
 from .network import HopfieldNetwork, recalled_fraction
-from .patterns import random_patterns
+from .patterns import flip_bits, random_patterns
 
 ALPHA_HEBBIAN = 0.138
 
@@ -43,7 +43,7 @@ def recalled_vs_load(rule, n, alphas, trials, rng, max_error=0.01, flip=0.0, max
     cost at large loads.
 
     Weight-matrix rules with asynchronous updates run all trials of one load
-    in a single batched loop (:func:`~spikehebb.tasks.hopfield.dynamics.async_run`
+    in a single batched loop (:func:`~spikehebb.backends.rate.hopfield_dynamics.async_run`
     with stacked weights); modern and dense networks run trial by trial.
 
     Returns

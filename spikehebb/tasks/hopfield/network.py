@@ -13,7 +13,8 @@ References
 import numpy as np
 
 from ...model.errors import ModelError
-from . import dynamics, modern, storage
+from ...backends import memory as storage
+from ...backends.rate import hopfield_dynamics as dynamics, hopfield_modern as modern
 
 RULES = storage.RULES + ("modern", "dense")
 UPDATES = ("async", "sync")
@@ -40,8 +41,8 @@ class HopfieldNetwork:
     Parameters
     ----------
     rule : {"hebbian", "storkey", "pseudo_inverse", "modern", "dense"}
-        Storage rule (see :mod:`~spikehebb.tasks.hopfield.storage`) or a
-        pattern-based network (see :mod:`~spikehebb.tasks.hopfield.modern`).
+        Storage rule (see :mod:`~spikehebb.backends.memory`) or a
+        pattern-based network (see :mod:`~spikehebb.backends.rate.hopfield_modern`).
     update : {"async", "sync"}
         For weight-matrix rules: one unit at a time in random order, or all
         at once. Modern networks update synchronously, dense ones
@@ -98,7 +99,7 @@ class HopfieldNetwork:
 
         With ``record`` (weight-matrix rules only) returns ``(states, info)``,
         where ``info`` holds the energy and the overlap with ``targets`` over
-        updates (see :func:`~spikehebb.tasks.hopfield.dynamics.async_run`).
+        updates (see :func:`~spikehebb.backends.rate.hopfield_dynamics.async_run`).
         """
         s = self._check_cues(cues)
         if self.rule == "modern":

@@ -97,3 +97,16 @@ def image_patches(image, size, count, rng):
         patch = img[a:a + size, b:b + size].ravel()
         out.append(np.where(patch > np.median(patch), 1.0, -1.0))
     return np.array(out)
+
+
+def flip_bits(patterns, fraction, rng):
+    """Copies of ``patterns`` with exactly ``round(fraction * N)`` bits flipped per row.
+
+    The flipped positions are drawn without replacement for each row from
+    ``rng`` (a :class:`numpy.random.Generator`).
+    """
+    x = np.array(patterns, dtype=float, ndmin=2)
+    k = int(round(fraction * x.shape[1]))
+    for row in x:
+        row[rng.choice(x.shape[1], size=k, replace=False)] *= -1
+    return x

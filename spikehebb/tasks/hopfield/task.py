@@ -16,7 +16,8 @@ from ...model.errors import ModelError
 from ...model.schema import Field
 from ...results import RunResult
 from . import patterns as pat
-from .dynamics import flip_bits, overlap
+from .patterns import flip_bits
+from ...backends.memory import overlap
 from .network import RULES, UPDATES, HopfieldNetwork, recall_overlap, recalled_fraction
 
 PARAMS = (

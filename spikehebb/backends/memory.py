@@ -19,9 +19,15 @@ References
 """
 import numpy as np
 
-from ...model.errors import ModelError
+from ..model.errors import ModelError
 
 RULES = ("hebbian", "storkey", "pseudo_inverse")
+
+
+def overlap(states, targets):
+    r"""Overlap :math:`m = s \cdot \xi / N` of each state with its target (row by row)."""
+    s, t = np.asarray(states, dtype=float), np.asarray(targets, dtype=float)
+    return np.sum(s * t, axis=-1) / s.shape[-1]
 
 
 def check_patterns(patterns, where="patterns"):

@@ -13,7 +13,7 @@ References
 """
 import numpy as np
 
-from .dynamics import _sgn
+from .hopfield_dynamics import _sgn
 
 
 def softmax_rows(z):

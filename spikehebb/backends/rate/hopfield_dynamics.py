@@ -20,30 +20,13 @@ References
 """
 import numpy as np
 
+from ..memory import overlap
+
 
 def energy(weights, states):
     r"""Energy :math:`E = -\frac12 s^T W s` of each state (``(B,)`` or a scalar)."""
     s = np.asarray(states, dtype=float)
     return -0.5 * np.einsum("...i,ij,...j->...", s, weights, s)
-
-
-def overlap(states, targets):
-    r"""Overlap :math:`m = s \cdot \xi / N` of each state with its target (row by row)."""
-    s, t = np.asarray(states, dtype=float), np.asarray(targets, dtype=float)
-    return np.sum(s * t, axis=-1) / s.shape[-1]
-
-
-def flip_bits(patterns, fraction, rng):
-    """Copies of ``patterns`` with exactly ``round(fraction * N)`` bits flipped per row.
-
-    The flipped positions are drawn without replacement for each row from
-    ``rng`` (a :class:`numpy.random.Generator`).
-    """
-    x = np.array(patterns, dtype=float, ndmin=2)
-    k = int(round(fraction * x.shape[1]))
-    for row in x:
-        row[rng.choice(x.shape[1], size=k, replace=False)] *= -1
-    return x
 
 
 #: fields this close to zero are ties (rounding noise must not flip units back and forth)
