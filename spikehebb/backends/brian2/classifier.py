@@ -213,7 +213,7 @@ class SpikeClassifier:
             b2.seed(seed)
             report = None
             if self.progress:
-                from . import _tqdm_report
+                from .simulation import _tqdm_report
                 report = _tqdm_report()
             self.net.run(len(y) * self.period * b2.second, namespace={}, report=report)
         self._end_image()  # the last image ends with the run

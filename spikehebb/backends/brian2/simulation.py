@@ -1,4 +1,4 @@
-"""The spiking backend: a :class:`~spikehebb.model.Network` as an explicit ``brian2.Network``.
+"""The spiking engine: a :class:`~spikehebb.model.Network` as an explicit ``brian2.Network``.
 
 Every object gets an explicit clock and namespace; the run has its own seed
 (Brian2's generators and a ``numpy.random.Generator`` for connectivity and

@@ -1,4 +1,4 @@
-"""The rate backend: any :class:`~spikehebb.model.Network` as a network of rate units (numpy).
+"""The rate engine: any :class:`~spikehebb.model.Network` as a network of rate units (numpy).
 
 LIF populations become rate units with the LIF transfer function (analytic
 f-I curve, or the Siegert formula of their input's mean and variance);
@@ -16,11 +16,10 @@ import time
 import numpy as np
 
 from ...results import RunResult
-from .classifier import build_classifier
 from .network import RateNetwork
 from .threads import limited_blas
 
-__all__ = ["simulate", "RateNetwork", "build_classifier"]
+__all__ = ["simulate"]
 
 
 @limited_blas
