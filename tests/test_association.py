@@ -8,8 +8,8 @@ import pytest
 
 from spikehebb.model import load_model
 from spikehebb.tasks import Context
-from spikehebb.tasks.association import PARAMS, Association, capacity_curve, run
-from spikehebb.tasks.assoc_learners import default_rule
+from spikehebb.tasks.association.task import PARAMS, Association, capacity_curve, run
+from spikehebb.tasks.association.learners import default_rule
 
 CUES = np.eye(2, dtype=int)
 TARGETS = np.array([[1], [0]])

@@ -7,7 +7,7 @@ import pytest
 
 from spikehebb.model import load_model
 from spikehebb.tasks import Context
-from spikehebb.tasks.conditioning import Conditioning, run
+from spikehebb.tasks.association.conditioning import Conditioning, run
 
 
 @pytest.mark.parametrize("rule,reward,after_min", [("pair_stdp", True, 30.0), ("da_stdp", True, 30.0)])

@@ -21,8 +21,8 @@ from ..model.errors import ModelError
 
 #: task type -> module path
 TASKS = {
-    "association": "spikehebb.tasks.association",
-    "conditioning": "spikehebb.tasks.conditioning",
+    "association": "spikehebb.tasks.association.task",
+    "conditioning": "spikehebb.tasks.association.conditioning",
     "hopfield": "spikehebb.tasks.hopfield.task",
     "classification": "spikehebb.tasks.mnist.task",
 }

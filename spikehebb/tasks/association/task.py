@@ -23,10 +23,10 @@ paired with output 1, alone, before and after learning),
 """
 import numpy as np
 
-from ..model.schema import Field
-from ..results import RunResult
-from .assoc_protocol import si_param
-from .assoc_learners import Association, HeteroAssociativeMemory, capacity_curve, default_rule
+from ...model.schema import Field
+from ...results import RunResult
+from .protocol import si_param
+from .learners import Association, HeteroAssociativeMemory, capacity_curve, default_rule
 
 __all__ = ["Association", "HeteroAssociativeMemory", "capacity_curve", "PARAMS", "run"]
 
@@ -101,7 +101,7 @@ def hetero(p, ctx):
 
 def run(params, ctx):
     """CLI entry: the textbook association, then (``hetero``) the capacity sweep."""
-    from ..plots import association as plots
+    from ...plots import association as plots
     p = dict(params)
     if ctx.quick:
         p["epochs"] = max(2, p["epochs"] // 2)

@@ -20,9 +20,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..model import LIF, Network, PoissonInput, Projection, Static
-from ..model.modulators import Modulator, Schedule
-from ..model.rate_models import RateUnits
+from ...model import LIF, Network, PoissonInput, Projection, Static
+from ...model.modulators import Modulator, Schedule
+from ...model.rate_models import RateUnits
 
 #: Responses are averaged after this settling time at the start of a segment
 #: (rate units relax with tau = 10 ms; a LIF neuron needs a few ms to charge).
@@ -178,7 +178,7 @@ def _weight_dt(protocol):
 def run_protocol(spec, protocol, backend, rule, *, seed=0, target=None, weights=None, pulse=0.5,
                  progress=False):
     """Simulate ``protocol``; returns the :class:`~spikehebb.results.RunResult`."""
-    from ..backends import simulate
+    from ...backends import simulate
     net = build_network(spec, protocol, backend, rule, weights, pulse=pulse)
     if backend == "spike" and target is None:
         target = "numpy"  # each call builds a new network: compiling per call costs more than it saves
@@ -227,7 +227,7 @@ def weight_history(result, spec):
 
 def si_param(fields, name, value):
     """A task parameter as an SI float (from a unit string or a Brian2 quantity); other kinds unchanged."""
-    from ..model.units import to_si
+    from ...model.units import to_si
     field = next(f for f in fields if f.name == name)
     if isinstance(value, str) and field.kind != "str":
         value = field.coerce(value, f"task.{name}")

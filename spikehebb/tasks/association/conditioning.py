@@ -36,10 +36,10 @@ Hebb (1949) The Organization of Behavior. Izhikevich (2007) Cereb. Cortex
 """
 import numpy as np
 
-from ..model import DASTDP, PairSTDP
-from ..model.schema import Field
-from ..results import RunResult
-from .assoc_protocol import NetSpec, Protocol, responses, run_protocol, si_param, weight_history
+from ...model import DASTDP, PairSTDP
+from ...model.schema import Field
+from ...results import RunResult
+from .protocol import NetSpec, Protocol, responses, run_protocol, si_param, weight_history
 
 PARAMS = (
     Field("rule", "str", "pair_stdp", choices=("pair_stdp", "da_stdp"), doc="CS->output plasticity"),
@@ -159,7 +159,7 @@ VARIANTS = {"classical": ("pair_stdp", True), "da": ("da_stdp", True), "da_unrew
 
 def run(params, ctx):
     """CLI entry: the chosen variant, and with ``compare`` all three."""
-    from ..plots import association as plots
+    from ...plots import association as plots
     p = dict(params)
     rule, compare, reward, trials = p.pop("rule"), p.pop("compare"), p.pop("reward"), p.pop("trials")
     if ctx.quick:  # the chosen variant only; fewer trials would not condition

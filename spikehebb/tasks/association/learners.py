@@ -32,9 +32,9 @@ Song, Miller & Abbott (2000) Nat. Neurosci. 3:919.
 """
 import numpy as np
 
-from ..model import PairSTDP, Static
-from ..model.rate_models import Hebb, Oja
-from .assoc_protocol import NetSpec, Protocol, bit_weights, responses, run_protocol, weight_history, weight_matrix
+from ...model import PairSTDP, Static
+from ...model.rate_models import Hebb, Oja
+from .protocol import NetSpec, Protocol, bit_weights, responses, run_protocol, weight_history, weight_matrix
 
 
 def default_rule(backend, rate_rule="oja", learning_rate=None, a_plus=0.02, a_minus=0.01):
