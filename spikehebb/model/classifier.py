@@ -35,7 +35,7 @@ from .schema import Description, Field
 DA_CASES = ("unpredicted_reward", "predicted_reward", "predicted_omission", "unpredicted_omission")
 
 
-class _BackendTables(Description):
+class BackendTables(Description):
     """Base: parses the optional ``spike`` / ``rate`` tables into their classes."""
 
     SPIKE = None
@@ -64,7 +64,7 @@ class ImagePresentation(Description):
 
 
 @POPULATIONS.register
-class ImageInput(_BackendTables):
+class ImageInput(BackendTables):
     r"""Images of a data set as input activities.
 
     Each image :math:`x` (``shape``, pixel values as stored) becomes
@@ -150,7 +150,7 @@ class WTASpiking(Description):
 
 
 @POPULATIONS.register
-class SoftWTA(_BackendTables):
+class SoftWTA(BackendTables):
     r"""A soft winner-take-all layer.
 
     Rate backend: :math:`s_j = \exp(u_j/t) / \sum_k \exp(u_k/t)` with
@@ -203,7 +203,7 @@ class HebbSpiking(Description):
 
 
 @RULES.register
-class NormalisingHebb(_BackendTables):
+class NormalisingHebb(BackendTables):
     r"""Reward-modulated normalising Hebbian rule (Holca-Lamarre et al. 2015).
 
     Rate form, per presented input (mini-batches sum over their samples):

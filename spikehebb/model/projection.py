@@ -40,7 +40,7 @@ class Projection(Description):
         Field("j", "ints", None, doc="post indices (connectivity = indices)"),
         Field("autapses", "bool", False, doc="allow i == j when pre == post"),
         Field("receptor", "str", "exc", choices=("exc", "inh")),
-        Field("w_init", "raw", doc="initial weight(s)"),
+        Field("w_init", "raw", doc="initial weight(s), or a table with a type (stored_patterns)"),
         Field("w_init_high", "raw", None, doc="upper end of a uniform initial weight"),
         Field("w_min", "raw", None, doc="lower bound (default 0)"),
         Field("w_max", "raw", None, doc="upper bound (required for plastic rules)"),
@@ -50,6 +50,9 @@ class Projection(Description):
     )
 
     def check(self, where):
+        if isinstance(self.w_init, dict):  # weights computed at build time (e.g. stored patterns)
+            from .hopfield import WEIGHT_INITS
+            self.w_init = WEIGHT_INITS.build(self.w_init, f"{where}.w_init")
         if isinstance(self.connectivity, dict):
             from .connectivity import CONNECTIVITY
             self.connectivity = CONNECTIVITY.build(self.connectivity, f"{where}.connectivity")
@@ -74,11 +77,13 @@ class Projection(Description):
         """Coerce the weight fields to physical ``kind`` ("current" or "conductance")."""
         for name in ("w_init", "w_init_high", "w_min", "w_max"):
             value = getattr(self, name)
-            if value is None:
+            if value is None or isinstance(value, Description):
                 continue
             setattr(self, name, _weight(value, kind, f"{where}.{name}"))
         if self.w_min is None:
             self.w_min = 0 * KINDS[kind] if kind else 0.0
+        if isinstance(self.w_init, Description):  # computed later: nothing to compare yet
+            return
         bad = np.asarray(self.w_init) < np.asarray(self.w_min)
         if self.w_max is not None:
             if not self.w_max > self.w_min:
