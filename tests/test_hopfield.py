@@ -80,17 +80,102 @@ def test_energy_never_increases_under_async_updates():
     assert info["converged"]
 
 
+def _sync_reference(w, s, max_steps):
+    """Plain parallel dynamics of one state: the trajectory until a fixed point or a 2-cycle."""
+    traj = [s]
+    for _ in range(max_steps):
+        h = w @ traj[-1]
+        traj.append(np.where(h > dynamics.TIE, 1.0, np.where(h < -dynamics.TIE, -1.0, traj[-1])))
+        if np.array_equal(traj[-1], traj[-2]) or (len(traj) > 2 and np.array_equal(traj[-1], traj[-3])):
+            break
+    return traj
+
+
 def test_sync_updates_reach_fixed_point_or_two_cycle():
     rng = np.random.default_rng(6)
     x = random_patterns(20, 100, rng)
     w = storage.hebbian(x)
-    final, hist = dynamics.sync_run(w, rng.choice([-1.0, 1.0], size=(5, 100)), max_steps=200)
+    cues = rng.choice([-1.0, 1.0], size=(60, 100))
+    final, info = dynamics.sync_run(w, cues, max_steps=200)
     # Goles-Chacc et al. (1985): parallel dynamics with symmetric W end in a fixed point or a 2-cycle
-    h = final @ w  # (a zero field, up to rounding, keeps the unit: sums of multiples of 1/N)
-    nxt = np.where(h > 1e-9, 1.0, np.where(h < -1e-9, -1.0, final))
-    for b in range(5):
-        assert np.array_equal(nxt[b], final[b]) or np.array_equal(nxt[b], hist[-2][b])
-    assert len(hist) < 200
+    nxt, _ = dynamics.sync_run(w, final, max_steps=1)
+    back, _ = dynamics.sync_run(w, nxt, max_steps=1)
+    fixed = np.all(nxt == final, axis=1)
+    np.testing.assert_array_equal(fixed, info["converged"])
+    np.testing.assert_array_equal(~fixed, info["cycle"])  # period exactly 2: back where it was
+    np.testing.assert_array_equal(back[~fixed], final[~fixed])
+    assert 0 < info["cycle"].sum() < 60  # both ends occur at this load (random cues, P/N = 0.2)
+    assert info["steps"].max() < 200
+
+
+def test_sync_run_stops_each_state_and_records_its_trajectory():
+    rng = np.random.default_rng(11)
+    n = 100
+    x = random_patterns(18, n, rng)
+    w = storage.hebbian(x)
+    cues = np.concatenate([flip_bits(x[:10], 0.1, rng), rng.choice([-1.0, 1.0], size=(20, n))])
+    targets = x[np.arange(30) % 18]
+    final, info = dynamics.sync_run(w, cues, max_steps=50, targets=targets, record=True)
+    steps = info["steps"]
+    assert len(info["energy"]) == steps.max() + 1  # the loop ran only while some state moved
+    assert steps.min() < steps.max()  # the states stopped at different times
+    for b in range(len(cues)):
+        traj = _sync_reference(w, cues[b], 50)
+        # each state took exactly the updates of its own trajectory, the recognising one included
+        assert steps[b] == len(traj) - 1
+        np.testing.assert_array_equal(final[b], traj[-1])
+        padded = traj + [traj[-1]] * (steps.max() + 1 - len(traj))  # a stopped state keeps its value
+        np.testing.assert_allclose(info["energy"][:, b], dynamics.energy(w, np.array(padded)), atol=1e-9)
+        np.testing.assert_allclose(info["overlap"][:, b], storage.overlap(np.array(padded), targets[b]),
+                                   atol=1e-12)
+    # max_steps stops states that are still moving; the record then ends at their last state
+    short, info2 = dynamics.sync_run(w, cues, max_steps=1, targets=targets, record=True)
+    assert np.all(info2["steps"] == 1) and len(info2["energy"]) == 2
+    np.testing.assert_allclose(info2["energy"][-1], dynamics.energy(w, short), atol=1e-9)
+
+
+def test_energy_is_the_quadratic_form():
+    rng = np.random.default_rng(12)
+    w = storage.storkey(random_patterns(6, 30, rng))
+    s = rng.choice([-1.0, 1.0], size=(4, 30))
+    np.testing.assert_allclose(dynamics.energy(w, s), -0.5 * np.einsum("bi,ij,bj->b", s, w, s), atol=1e-12)
+    assert dynamics.energy(w, s[0]) == pytest.approx(-0.5 * s[0] @ w @ s[0])
+
+
+def _async_reference(ws, groups, s, rng, max_sweeps):
+    """One unit at a time, every state in every sweep, fields from scratch: the definition."""
+    s = s.copy()
+    for sweep in range(1, max_sweeps + 1):
+        flips = 0
+        for i in rng.permutation(s.shape[1]):
+            for b in range(len(s)):
+                h = ws[groups[b], i] @ s[b]
+                new = 1.0 if h > dynamics.TIE else -1.0 if h < -dynamics.TIE else s[b, i]
+                flips += new != s[b, i]
+                s[b, i] = new
+        if flips == 0:
+            return s, sweep, True
+    return s, max_sweeps, False
+
+
+def test_async_run_matches_the_unit_by_unit_definition():
+    # incremental fields, dropping settled states and the stacked weights change no result and
+    # draw the same update orders
+    rng = np.random.default_rng(13)
+    n = 40
+    xs = [random_patterns(p, n, rng) for p in (4, 9)]
+    ws = np.stack([storage.hebbian(xs[0]), storage.storkey(xs[1])])
+    cues = np.concatenate([flip_bits(xs[0], 0.2, rng), flip_bits(xs[1], 0.2, rng)])
+    groups = np.repeat([0, 1], [4, 9])
+    for max_sweeps in (1, 30):
+        out, info = dynamics.async_run(ws, cues, np.random.default_rng(3), max_sweeps, groups=groups)
+        ref, sweeps, converged = _async_reference(ws, groups, cues, np.random.default_rng(3), max_sweeps)
+        np.testing.assert_array_equal(out, ref)
+        assert (info["sweeps"], info["converged"]) == (sweeps, converged)
+    assert converged and sweeps > 2  # the dynamics did something
+    single, _ = dynamics.async_run(ws[1], cues[4:], np.random.default_rng(3))
+    np.testing.assert_array_equal(single, _async_reference(ws[1:], np.zeros(9, int), cues[4:],
+                                                           np.random.default_rng(3), 50)[0])
 
 
 def test_recall_from_noisy_cues_and_metrics():

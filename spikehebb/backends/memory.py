@@ -68,16 +68,29 @@ def storkey(patterns):
         W_{ij} \leftarrow W_{ij} + \frac{1}{N}\left(\xi_i \xi_j - \xi_i h_{ji} - h_{ij} \xi_j\right),
         \qquad h_{ij} = \sum_{k \ne i, j} W_{ik} \xi_k ,
 
-    and the diagonal is set to zero at the end.
+    and the diagonal is set to zero at the end. With
+    :math:`h_{ij} = h_i - W_{ii}\xi_i - W_{ij}\xi_j` and :math:`\xi_i^2 = 1`
+    the update is two rank-one terms and the matrix itself,
+
+    .. math::
+
+        W \leftarrow W + \frac{1}{N}\left(\xi u^T + u \xi^T + W + W^T\right), \qquad
+        u = \tfrac12 \xi - h + \operatorname{diag}(W) \odot \xi, \quad h = W\xi ,
+
+    which costs a few passes over :math:`W` per pattern instead of building
+    the matrix :math:`h_{ij}`; :math:`W` stays exactly symmetric.
     """
     x = check_patterns(patterns)
     n = x.shape[1]
     w = np.zeros((n, n))
     for xi in x:
-        h = w @ xi
-        # h_ij = h_i - W_ii xi_i - W_ij xi_j : the local field without units i and j
-        hij = h[:, None] - (np.diag(w) * xi)[:, None] - w * xi[None, :]
-        w += (np.outer(xi, xi) - xi[:, None] * hij.T - hij * xi[None, :]) / n
+        u = 0.5 * xi - w @ xi + np.diag(w) * xi
+        a = np.outer(xi, u)
+        a += a.T  # xi u^T + u xi^T
+        a += w  # W + W^T = 2 W (symmetric)
+        a += w
+        a /= n
+        w += a
     np.fill_diagonal(w, 0.0)
     return w
 

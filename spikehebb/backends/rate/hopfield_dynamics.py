@@ -9,24 +9,34 @@ sharing the weights), so that many recalls run at once.
     E(s) = -\tfrac{1}{2} \sum_{ij} W_{ij} s_i s_j, \qquad
     m^\mu = \frac{1}{N} \sum_i \xi^\mu_i s_i
 
-A unit whose field is zero (within :data:`TIE`, for rounding) keeps its state. With symmetric weights
-and zero diagonal an asynchronous update never increases :math:`E` (a flip
-changes it by :math:`-2|h_i|`), so asynchronous dynamics reach a fixed point;
-synchronous updates can end in a 2-cycle.
+A unit whose field is zero (within :data:`TIE`, for rounding) keeps its state.
+For states of +-1 a unit therefore flips exactly when :math:`h_i s_i < -`
+:data:`TIE`, the test both dynamics use. With symmetric weights and zero
+diagonal an asynchronous update never increases :math:`E` (a flip changes it
+by :math:`-2|h_i|`), so asynchronous dynamics reach a fixed point [1]_;
+synchronous updates end in a fixed point or a 2-cycle [2]_.
 
 References
 ----------
 .. [1] J. J. Hopfield, PNAS 79, 2554 (1982).
+.. [2] E. Goles-Chacc, F. Fogelman-Soulie, D. Pellegrin, "Decreasing energy
+   functions as a tool for studying threshold networks", Discrete Appl. Math.
+   12, 261 (1985).
 """
 import numpy as np
 
+from ...model.errors import ModelError
 from ..memory import overlap
 
 
 def energy(weights, states):
-    r"""Energy :math:`E = -\frac12 s^T W s` of each state (``(B,)`` or a scalar)."""
+    r"""Energy :math:`E = -\frac12 s^T W s` of each state (``(B,)`` or a scalar).
+
+    A matrix product and a row sum: a three-operand ``einsum`` does not use
+    BLAS and was 70 times slower at N = 1000 (issue 10).
+    """
     s = np.asarray(states, dtype=float)
-    return -0.5 * np.einsum("...i,ij,...j->...", s, weights, s)
+    return -0.5 * np.sum((s @ weights) * s, axis=-1)
 
 
 #: fields this close to zero are ties (rounding noise must not flip units back and forth)
@@ -37,25 +47,104 @@ def _sgn(h, current):
     return np.where(h > TIE, 1.0, np.where(h < -TIE, -1.0, current))
 
 
-def sync_run(weights, states, max_steps=100):
+def _spins(states):
+    """``states`` as a new float ``(B, N)`` array, checked to hold only +-1 (the flip test needs it)."""
+    s = np.array(states, dtype=float, ndmin=2)
+    if not np.all(np.abs(s) == 1):
+        raise ModelError("states", "Hopfield states must contain only -1 and +1")
+    return s
+
+
+def sync_run(weights, states, max_steps=100, targets=None, record=False):
     r"""Synchronous (parallel) updates :math:`s \leftarrow \operatorname{sgn}(W s)` of all units.
+
+    Each state (row) stops on its own, as soon as an update leaves it
+    unchanged (a fixed point) or returns it to the state two updates back (a
+    2-cycle, the only other end of parallel dynamics with symmetric weights
+    [2]_); only the rows still moving are updated, and the loop ends when no
+    row is left, so that no update is computed after all states have stopped.
+    The comparison uses the flips: the state after update :math:`t+1` equals
+    the one after update :math:`t-1` exactly when update :math:`t+1` flips the
+    same units as update :math:`t`.
+
+    Parameters
+    ----------
+    weights : ndarray (N, N)
+    states : ndarray (B, N) or (N,)
+        Initial states (cues), +-1.
+    max_steps : int
+        Stop every row after this many updates even if it has not stopped.
+    targets : ndarray (B, N), optional
+        Patterns for the recorded overlap.
+    record : bool
+        Record the energy (and the overlap with ``targets``) after every update.
 
     Returns
     -------
     states : ndarray (B, N)
-        States after a fixed point or ``max_steps`` updates (2-cycles stop there).
-    history : ndarray (steps + 1, B, N)
-        All states, the cue first.
+        The final states. For a row in a 2-cycle, the last state computed
+        (equal to the state two updates before it).
+    info : dict
+        ``steps`` (int array (B,): updates computed for each row, including
+        the last one, which recognised the fixed point or the 2-cycle),
+        ``converged`` (bool (B,): ended at a fixed point), ``cycle`` (bool
+        (B,): ended in a 2-cycle); with ``record``, ``energy`` and, with
+        ``targets``, ``overlap``: arrays (max(steps) + 1, B), the cue first; a
+        row that stopped early keeps its final value.
     """
-    s = np.array(states, dtype=float, ndmin=2)
-    hist = [s]
+    w = np.asarray(weights, dtype=float)
+    s = _spins(states)
+    b = len(s)
+    steps = np.zeros(b, dtype=int)
+    converged, cycle = np.zeros(b, dtype=bool), np.zeros(b, dtype=bool)
+    rows, cur, last_flips = np.arange(b), s.copy(), None
+    if record:
+        e, e_trace, m_trace = np.empty(b), [], []
+        t = np.array(targets, dtype=float, ndmin=2) if targets is not None else None
+        m = np.zeros(b)
     for _ in range(max_steps):
-        new = _sgn(s @ weights.T, s)
-        hist.append(new)
-        if np.array_equal(new, s):
+        if rows.size == 0:
             break
-        s = new
-    return hist[-1], np.array(hist)
+        hs = cur @ w.T
+        np.multiply(hs, cur, out=hs)  # h_i s_i: the unit flips where this is negative beyond a tie
+        flips = hs < -TIE
+        steps[rows] += 1
+        if record:  # the state before this update: its energy comes with its field
+            e[rows] = -0.5 * hs.sum(axis=1)
+            if t is not None:
+                m[rows] = overlap(cur, t[rows])
+            e_trace.append(e.copy())
+            m_trace.append(m.copy())
+        moving = flips.any(axis=1)
+        back = np.zeros_like(moving)
+        if last_flips is not None:
+            back[moving] = np.all(flips[moving] == last_flips[moving], axis=1)
+        np.negative(cur, out=cur, where=flips)
+        stop = ~moving | back
+        if stop.any():
+            converged[rows[~moving]] = True
+            cycle[rows[back]] = True
+            if record:  # a 2-cycle ends in the state before last: its values are one trace entry back
+                done = rows[back]
+                e[done] = e_trace[-2][done]
+                m[done] = m_trace[-2][done]
+            s[rows[stop]] = cur[stop]
+            keep = ~stop
+            rows, cur, flips = rows[keep], cur[keep], flips[keep]
+        last_flips = flips
+    s[rows] = cur
+    info = {"steps": steps, "converged": converged, "cycle": cycle}
+    if record:
+        if rows.size:  # rows stopped by max_steps: the last state's values are not known yet
+            e[rows] = energy(w, cur)
+            if t is not None:
+                m[rows] = overlap(cur, t[rows])
+        e_trace.append(e)
+        m_trace.append(m)
+        info["energy"] = np.array(e_trace)
+        if t is not None:
+            info["overlap"] = np.array(m_trace)
+    return s, info
 
 
 def async_run(weights, states, rng, max_sweeps=50, targets=None, record=False, groups=None):
@@ -64,16 +153,19 @@ def async_run(weights, states, rng, max_sweeps=50, targets=None, record=False, g
     The whole batch updates the same unit at each step (independent networks
     do not interact), and the fields :math:`h = W s` are updated only in the
     rows where a unit flipped, so that a sweep costs :math:`O(BN)` plus
-    :math:`O(N)` per flip instead of :math:`O(BN^2)`.
+    :math:`O(N)` per flip instead of :math:`O(BN^2)`. A row that went
+    through a whole sweep without a flip is at a fixed point and is dropped
+    from later sweeps; the sweeps and their random orders are the same as
+    if every row were updated to the end, and so are the results.
 
     Parameters
     ----------
     weights : ndarray (N, N) or (G, N, N)
         Symmetric, zero diagonal; a stack of ``G`` networks with ``groups``.
     states : ndarray (B, N) or (N,)
-        Initial states (cues).
+        Initial states (cues), +-1.
     rng : numpy.random.Generator
-        Draws the update order.
+        Draws the update order (one permutation of the ``N`` units per sweep).
     max_sweeps : int
         Stop after this many sweeps of all ``N`` units even without convergence.
     targets : ndarray (B, N), optional
@@ -93,43 +185,51 @@ def async_run(weights, states, rng, max_sweeps=50, targets=None, record=False, g
         arrays of shape (updates + 1, B), the cue first.
     """
     w = np.asarray(weights, dtype=float)
-    s = np.array(states, dtype=float, ndmin=2)
-    n = s.shape[1]
-    if w.ndim == 2:
-        w, groups = w[None], np.zeros(len(s), dtype=int)
-    groups = np.asarray(groups)
-    h = np.empty_like(s)
-    for g in range(len(w)):  # per group: never materialise one (N, N) matrix per state
-        rows = groups == g
-        h[rows] = s[rows] @ w[g].T
+    s_all = _spins(states)
+    n = s_all.shape[1]
+    single = w.ndim == 2
+    groups = np.zeros(len(s_all), dtype=int) if single else np.asarray(groups)
+    h = np.empty_like(s_all)
+    if single:
+        h[:] = s_all @ w.T
+    else:
+        for g in range(len(w)):  # per group: never materialise one (N, N) matrix per state
+            sel = groups == g
+            h[sel] = s_all[sel] @ w[g].T
     e_trace, m_trace = [], []
     if record:
-        e = -0.5 * np.sum(h * s, axis=1)
-        m = overlap(s, targets) if targets is not None else np.zeros(len(s))
+        e = -0.5 * np.sum(h * s_all, axis=1)
+        m = overlap(s_all, targets) if targets is not None else np.zeros(len(s_all))
         e_trace.append(e.copy())
         m_trace.append(m.copy())
+    rows, s = np.arange(len(s_all)), s_all.copy()  # the rows still moving, and their states
     converged, sweep = False, 0
     for sweep in range(1, max_sweeps + 1):
-        flips = 0
+        moved = np.zeros(len(rows), dtype=bool)
         for i in rng.permutation(n):
-            new = _sgn(h[:, i], s[:, i])
-            changed = np.flatnonzero(new != s[:, i])
+            changed = np.flatnonzero(h[:, i] * s[:, i] < -TIE)  # field against the state: flip
             if changed.size:
-                flips += changed.size
-                delta = new[changed] - s[changed, i]  # +-2
+                moved[changed] = True
+                delta = -2.0 * s[changed, i]  # s_new - s_old
                 if record:
-                    e[changed] -= delta * h[changed, i]  # dE = -(s_new - s_old) h_i (zero diagonal)
+                    r = rows[changed]
+                    e[r] -= delta * h[changed, i]  # dE = -(s_new - s_old) h_i (zero diagonal)
                     if targets is not None:
-                        m[changed] += delta * targets[changed, i] / n
-                s[changed, i] = new[changed]
-                h[changed] += delta[:, None] * w[groups[changed], i, :]  # row i = column i (symmetric)
+                        m[r] += delta * targets[r, i] / n
+                s[changed, i] = -s[changed, i]
+                # row i = column i (symmetric); a plain row of W for one network, no gather
+                h[changed] += delta[:, None] * (w[i] if single else w[groups[changed], i, :])
             if record:
                 e_trace.append(e.copy())
                 m_trace.append(m.copy())
-        if flips == 0:
+        if not moved.all():  # a sweep without a flip: a fixed point, nothing more to update
+            s_all[rows[~moved]] = s[~moved]
+            rows, s, h, groups = rows[moved], s[moved], h[moved], groups[moved]
+        if rows.size == 0:
             converged = True
             break
+    s_all[rows] = s
     info = {"sweeps": sweep, "converged": converged}
     if record:
         info["energy"], info["overlap"] = np.array(e_trace), np.array(m_trace)
-    return s, info
+    return s_all, info

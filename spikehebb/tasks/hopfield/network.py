@@ -110,12 +110,7 @@ class HopfieldNetwork:
             out, info = dynamics.async_run(self.weights_, s, self._rng, self.max_sweeps,
                                            targets=targets, record=record)
         else:
-            out, hist = dynamics.sync_run(self.weights_, s, self.max_sweeps)
-            info = {"steps": len(hist) - 1}
-            if record:
-                info["energy"] = np.array([dynamics.energy(self.weights_, h) for h in hist])
-                if targets is not None:
-                    info["overlap"] = np.array([dynamics.overlap(h, targets) for h in hist])
+            out, info = dynamics.sync_run(self.weights_, s, self.max_sweeps, targets=targets, record=record)
         return (out, info) if record else out
 
     predict = recall
