@@ -23,6 +23,9 @@ UNSUPPORTED = {
         "rate-native units and rules (rate_units, oja, ...) have no spiking counterpart",
     ("rate", "test_stdp_depends_on_spike_order"):
         "rates carry no spike timing: the rate rule averages pre-before-post and post-before-pre alike",
+    ("spike", "test_modern_and_dense_memories_recall_beyond_hebbian_capacity"):
+        "modern and dense memories store patterns, not weights: the spike backend refuses them in one "
+        "line naming the rate backend",
     ("spike", "test_classifier_conv_and_pool_layers_run"):
         "conv/pool layers (shared kernels over 784 positions x maps) have no spiking builder yet: "
         "the spike backend refuses them in one line naming the rate backend",
@@ -220,3 +223,43 @@ def test_classifier_conv_and_pool_layers_run(backend, tmp_path):
     clf = build_classifier(model.network, backend, seed=0, target="numpy")
     x, labels = _bars(6, np.random.default_rng(1))
     assert clf.predict(np.repeat(np.repeat(x, 2, 1), 2, 2)[:, :6, :6] * 255).shape == (6,)
+
+
+def _memory(n, unit="binary_units", rule="hebbian", **kw):
+    pop = {"type": unit, "n": n, **kw}
+    proj = ({"recurrent": {"pre": "memory", "post": "memory", "w_init": {"type": "stored_patterns", "rule": rule}}}
+            if unit == "binary_units" else None)
+    return Network(name="memory", populations={"memory": pop}, projections=proj)
+
+
+def _cued(p, n, flip, seed):
+    from spikehebb.tasks.hopfield.patterns import flip_bits, random_patterns
+    rng = np.random.default_rng(seed)
+    x = random_patterns(p, n, rng)
+    return x, flip_bits(x, flip, rng)
+
+
+@pytest.mark.parametrize("rule", ["hebbian", "storkey", "pseudo_inverse"])
+def test_hopfield_memory_corrects_flipped_bits(backend, rule):
+    # the same description (binary units, weights stored from the patterns) on both backends:
+    # spins on the rate backend, LIF neurons on the spike backend; 3 patterns of 64 bits, 10 % flipped
+    from spikehebb.backends import build_memory
+    from spikehebb.backends.memory import overlap
+    x, cues = _cued(3, 64, 0.1, seed=5)
+    mem = build_memory(_memory(64, rule=rule, spike={"duration": "200 ms"}), backend, seed=0,
+                       target="numpy").fit(x)
+    states, _ = mem.recall(cues, targets=x)
+    assert np.all(overlap(states, x) >= 0.95), overlap(states, x)
+    np.testing.assert_allclose(mem.weights_, mem.weights_.T, atol=1e-12)  # storage is the backends' shared code
+
+
+@pytest.mark.parametrize("unit, kw", [("modern_hopfield", {"beta": 1.0}), ("dense_memory", {"degree": 3})])
+def test_modern_and_dense_memories_recall_beyond_hebbian_capacity(backend, unit, kw):
+    # 50 patterns of 50 bits (load 1, seven times the Hebbian 0.138) from 10 %-flipped cues
+    from spikehebb.backends import build_memory
+    from spikehebb.backends.memory import overlap
+    x, cues = _cued(50, 50, 0.1, seed=6)
+    mem = build_memory(_memory(50, unit, **kw), backend, seed=0, target="numpy").fit(x)
+    states, _ = mem.recall(cues)
+    assert np.mean(overlap(states, x) == 1.0) >= 0.9
+
