@@ -95,3 +95,17 @@ def raster_copies(times, indices, n, ax=None):
     for k in range(n, top, n):
         ax.axhline(k - 0.5, color="tab:red", lw=0.6)
     return ax
+
+
+def overlap_bars(overlaps, ax=None):
+    """Final overlap of every cue, one bar group per cue and one bar per side (``{side: (K,)}``)."""
+    ax = axes_or_new(ax, (6, 3))
+    sides = list(overlaps)
+    k = len(next(iter(overlaps.values())))
+    width = 0.8 / len(sides)
+    for s, side in enumerate(sides):
+        ax.bar(np.arange(k) + (s - (len(sides) - 1) / 2) * width, overlaps[side], width, label=side)
+    ax.axhline(0.98, color="0.5", lw=0.8, ls=":", label="recalled (<= 1 % wrong bits)")
+    ax.set(xlabel="cue", ylabel="final overlap m", ylim=(min(-0.05, *(np.min(v) for v in overlaps.values())), 1.05))
+    ax.legend(fontsize=7, loc="lower right", framealpha=0.9)
+    return ax

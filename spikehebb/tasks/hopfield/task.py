@@ -21,6 +21,7 @@ from ...model.hopfield import memory_of
 from ...model.schema import Field
 from ...results import RunResult
 from . import patterns as pat
+from .compare import compare  # noqa: F401  (spikehebb compare: both backends, the same cues)
 from .memory import HopfieldMemory, recall_overlap, recalled_fraction
 
 USES_NETWORK = True
