@@ -1,15 +1,18 @@
-"""Hopfield networks: binary (+-1) associative memories and their spiking version.
+"""Hopfield networks: binary (+-1) associative memories, modern and dense memories, on either backend.
 
-* :mod:`.storage`: Hebbian, Storkey and pseudo-inverse weights.
-* :mod:`.dynamics`: synchronous / asynchronous updates, energy, overlap, noisy cues.
-* :mod:`.modern`: modern Hopfield (Ramsauer et al. 2020) and dense associative
-  memory (Krotov & Hopfield 2016).
-* :mod:`.patterns`: random patterns, rendered letters, image patches (no download).
-* :mod:`.network`: :class:`HopfieldNetwork` (``fit`` / ``recall``) and the metrics.
-* :mod:`.capacity`: recalled fraction against load, critical load.
-* :mod:`.spiking`: the stored weights on LIF neurons (Brian2 backend).
-* :mod:`.task`: the ``hopfield`` task run by ``spikehebb run``.
+The network is a model description (:mod:`spikehebb.model.hopfield`); the
+storage rules and dynamics belong to the backends
+(:mod:`spikehebb.backends.memory`, ``backends/rate/hopfield*.py``,
+``backends/brian2/hopfield.py``). Here:
+
+* :mod:`.memory`: :class:`HopfieldMemory` (``fit`` / ``recall``, scikit-learn
+  conventions) and the metrics;
+* :mod:`.patterns`: random patterns, rendered letters, image patches (no
+  download), noisy cues;
+* :mod:`.capacity`: recalled fraction against load, critical load;
+* :mod:`.task`: the ``hopfield`` task run by ``spikehebb run``;
+  :mod:`.compare`: ``spikehebb compare`` on it.
 """
-from .network import RULES, HopfieldNetwork, recall_overlap, recalled_fraction
+from .memory import HopfieldMemory, recall_overlap, recalled_fraction
 
-__all__ = ["RULES", "HopfieldNetwork", "recall_overlap", "recalled_fraction"]
+__all__ = ["HopfieldMemory", "recall_overlap", "recalled_fraction"]
