@@ -203,3 +203,6 @@ def _selectivity(spec, network, result):
             out.update({f"selectivity_{prefix}{k}": v for k, v in enumerate(sel)})
         out[f"selectivity_{prefix}mean"] = np.nanmean(sel) if np.isfinite(sel).any() else np.nan
     return out
+
+
+from . import literature_metrics  # noqa: F401,E402  (metrics of the literature-rule models)

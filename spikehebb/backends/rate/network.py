@@ -16,6 +16,7 @@ from scipy import sparse
 from ...model.units import to_si
 from ..connectivity import connection_indices, initial_weights
 from . import native_rules  # noqa: F401  (registers the rate-native rule builders)
+from . import literature_rules  # noqa: F401  (registers the literature rules and their populations)
 from .modulators import ModulatorRun
 from .populations import POPULATION_BUILDERS
 from .rules import RULE_BUILDERS
