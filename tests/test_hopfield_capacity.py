@@ -1,4 +1,4 @@
-"""Capacity of the Hebbian Hopfield network at finite N.
+"""Capacity of binary Hopfield networks at finite N, and the capacity laws.
 
 Criterion (the same as ``scripts/hopfield_capacity.py``): store P random
 patterns; start asynchronous updates at each stored pattern, either exactly
@@ -22,12 +22,35 @@ grows. Issue 4's |alpha_c(200) - 0.138| <= 0.03 holds for protocol "cue 0.1"
 (0.159) but not for protocol "stored" (0.176, kept as a strict expected
 failure). The protocol for the passing check was chosen after both had been
 measured; see the report.
+
+Capacity laws (issue 10), each within 10 %:
+
+* Hebbian, alpha_c -> 0.138 (Amit, Gutfreund & Sompolinsky 1985): the
+  crossings of protocol "stored" at N = 100, 200, 400, 800 are fitted with
+  alpha_c(N) = alpha_inf + a N^-b (exponent fitted: no theory of the shift for
+  this criterion was found; the data give b ~ 0.7-1.1; with b fixed at 1/2
+  the extrapolation would be 0.119, with b = 1 0.144), and alpha_inf must lie
+  within 10 % of 0.138.
+* Storkey: all P stored patterns are exact fixed points with high probability
+  up to P = N / sqrt(2 ln N) (Storkey 1997). Criterion: the P where the
+  probability (over networks) that every stored pattern is an exact fixed
+  point falls through 1/2. Measured with 40 networks per load: 0.8-0.97 at
+  0.9 N / sqrt(2 ln N), 0.58-0.6 at the law, 0.15-0.18 at 1.1 times the law,
+  for N = 100, 200, 400: the law holds with its constant.
+* Pseudo-inverse: every stored pattern is an exact fixed point for any
+  P < N (Personnaz, Guyon & Dreyfus 1986; the field is (1 - W_ii) xi_i and
+  the projector's trace is P, so the mean stability is 1 - P/N); at P = N the
+  weights vanish and nothing is stored.
 """
 import numpy as np
 import pytest
 
-from spikehebb.tasks.hopfield.capacity import (ALPHA_HEBBIAN, critical_alpha, exact_recall_alpha,
-                                               recalled_vs_load)
+from spikehebb.backends import memory as storage
+from spikehebb.backends.rate.hopfield_dynamics import async_run
+from spikehebb.tasks.hopfield.capacity import (ALPHA_HEBBIAN, all_fixed_probability, critical_alpha,
+                                               exact_recall_alpha, finite_size_fit, recalled_vs_load,
+                                               storkey_exact_alpha)
+from spikehebb.tasks.hopfield.patterns import random_patterns
 
 ALPHAS = np.round(np.arange(0.10, 0.2401, 0.01), 3)
 
@@ -39,9 +62,13 @@ def _alpha_c(n, trials, flip):
     return critical_alpha(ALPHAS, f)
 
 
+#: networks per load: about the same number of tested patterns (>= 240 at the lowest load) at every N
+TRIALS = {100: 30, 200: 12, 400: 6, 800: 3}
+
+
 @pytest.fixture(scope="module")
 def stored():
-    return {100: _alpha_c(100, 30, 0.0), 200: _alpha_c(200, 12, 0.0)}
+    return {100: _alpha_c(100, TRIALS[100], 0.0), 200: _alpha_c(200, TRIALS[200], 0.0)}
 
 
 def test_critical_alpha_interpolates_the_half_crossing():
@@ -66,3 +93,57 @@ def test_hebbian_capacity_n200_from_noisy_cues_within_003_of_0138(stored):
                                        "finite-size shift 0.038 > 0.03 (see scripts/RESULTS_hopfield.md)")
 def test_hebbian_capacity_n200_from_stored_patterns_within_003_of_0138(stored):
     assert abs(stored[200] - ALPHA_HEBBIAN) <= 0.03
+
+
+@pytest.mark.slow  # about 9 CPU-seconds, most of it N = 800
+def test_hebbian_capacity_extrapolates_to_0138(stored):
+    ns = (100, 200, 400, 800)
+    alphas = [stored[n] if n in stored else _alpha_c(n, TRIALS[n], 0.0) for n in ns]
+    assert np.all(np.diff(alphas) < 0)  # the finite-size shift shrinks with N
+    fit = finite_size_fit(ns, alphas)
+    assert fit["b"] > 0 and fit["a"] > 0  # approached from above
+    assert abs(fit["alpha_inf"] - ALPHA_HEBBIAN) <= 0.1 * ALPHA_HEBBIAN
+    # the measured points lie on the fitted curve (within the trial-to-trial scatter, ~0.002)
+    model = fit["alpha_inf"] + fit["a"] * np.asarray(ns, float) ** -fit["b"]
+    assert np.max(np.abs(model - alphas)) < 0.004
+
+
+def test_finite_size_fit_recovers_a_known_law():
+    ns = np.array([100, 200, 400, 800])
+    fit = finite_size_fit(ns, 0.138 + 2.0 * ns ** -0.8)
+    assert fit["alpha_inf"] == pytest.approx(0.138, abs=1e-6) and fit["b"] == pytest.approx(0.8, abs=1e-4)
+
+
+@pytest.mark.parametrize("n", [100, 200, 400])
+def test_storkey_keeps_all_patterns_fixed_up_to_n_over_sqrt_2_ln_n(n):
+    # the probability that all stored patterns are exact fixed points falls through 1/2 within
+    # 10 % of P = N / sqrt(2 ln N) (Storkey 1997): above 1/2 at 0.9 times the law, below at 1.1
+    loads = storkey_exact_alpha(n) * np.array([0.9, 1.1])
+    prob = all_fixed_probability("storkey", n, loads, 20, np.random.default_rng(n))
+    assert prob[0] > 0.5 > prob[1]
+    # Hebbian storage at the same load keeps (almost) no network's patterns all fixed
+    assert all_fixed_probability("hebbian", n, loads[:1], 20, np.random.default_rng(n))[0] < 0.1
+
+
+@pytest.mark.parametrize("n", [100, 200])
+def test_pseudo_inverse_stores_every_pattern_exactly_up_to_n(n):
+    rng = np.random.default_rng(n)
+    loads = np.array([0.5, 0.9, 0.95, 0.99])  # up to 1 % below N: the stability margin is 1 - P/N
+    assert np.all(all_fixed_probability("pseudo_inverse", n, loads, 4, rng) == 1.0)
+    f, _ = recalled_vs_load("pseudo_inverse", n, [0.9], 4, rng)  # the script's criterion (1 % errors)
+    assert f[0] == 1.0
+    for p in (n // 2, int(0.95 * n)):
+        x = random_patterns(p, n, rng)
+        w = storage.pseudo_inverse(x)
+        stability = (x @ w.T) * x  # xi_i h_i = 1 - P_ii for every pattern; trace(P) = rank = P
+        np.testing.assert_allclose(stability.mean(axis=1), 1 - p / n, atol=1e-9)
+        assert stability.min() > 0
+    # at P = N the projector is the identity, so the weights (zero diagonal) vanish: every state is
+    # fixed and a cue with one wrong bit stays wrong, i.e. nothing is stored any more
+    x = random_patterns(n, n, rng)
+    w = storage.pseudo_inverse(x)
+    assert np.abs(w).max() < 1e-8
+    cues = x.copy()
+    cues[np.arange(n), rng.integers(0, n, n)] *= -1
+    out, _ = async_run(w, cues, rng)
+    np.testing.assert_array_equal(out, cues)
