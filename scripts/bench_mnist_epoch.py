@@ -52,15 +52,15 @@ def main(argv=None):
     args = ap.parse_args(argv)
     from spikehebb.backends import build_classifier
     from spikehebb.datasets import load_mnist
-    from spikehebb.model import load_model
+    from spikehebb.tasks import load_task
     d = load_mnist(args.data)
     x, y = d["x_train"][:args.n].astype(float), d["y_train"][:args.n].astype(np.int64)
     ShallowNet, p, flat = old_network(args.against)
     old = ShallowNet(784, 300, 10, p, np.random.default_rng([0, 0]))
     yy = flat(x)
-    m = load_model(ROOT / "models" / "hebbian_mnist_shallow.toml")
+    m, params = load_task(ROOT / "models" / "hebbian_mnist_shallow.toml")
     new = build_classifier(m.network, "rate", seed=0)
-    phases = list(m.task_params["phases"].values())
+    phases = list(params["phases"].values())
     r_old, r_new = np.random.default_rng(1), np.random.default_rng(1)
     old.train_epoch(yy, y, False, r_old)  # warm-up of both (caches, first-touch allocations)
     new.train_epoch(x, y, phases[0], r_new)

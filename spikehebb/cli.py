@@ -125,7 +125,7 @@ def main(argv=None):
             from .catalogue import print_models
             return print_models()
         if args.command == "cache":
-            from .backends.brian2.cache_cli import cache_command
+            from .backends.base import cache_command
             return cache_command(args.action)
         if args.command == "export":
             from .export import export_run

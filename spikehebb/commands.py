@@ -7,6 +7,7 @@ import time
 
 from . import provenance as prov
 from . import rundir
+from .backends.base import check_backend, check_options
 from .errors import ModelError
 
 
@@ -23,16 +24,12 @@ def run(args, argv, state):
     else:
         if not args.model:
             raise ModelError("arguments", "a model file is required (or --from RUN_DIR)")
-        if args.backend not in ("spike", "rate"):
-            raise ModelError("--backend", f"expected spike or rate, got {args.backend!r}")
+        check_backend(args.backend)
         model = load_model(args.model, args.overrides, quick=args.quick, backend=args.backend)
+    params = _task_params(model)
     _check_options(args, model)
-    target = None
-    if args.backend == "spike" and model.task is None:
-        from .backends.brian2.device import check_target
-        target = check_target(args.target)
-    elif args.backend == "spike":
-        target = args.target  # the task's builder picks and checks its target
+    # a task's builder picks and checks its own target
+    target = check_options(args.backend, args.target, resolve=model.task is None)
     if model.network is not None:
         from .model.resources import check_resources
         duration = model.network.run_duration(args.quick) if model.task is None else None
@@ -50,7 +47,7 @@ def run(args, argv, state):
         state.out = rundir.prepare(out, marker, state.created)
     t0 = time.perf_counter()
     if model.task is not None:
-        result = _run_task(model, args, target, out, marker["model_hash"])
+        result = _run_task(model, params, args, target, out, marker["model_hash"])
     else:
         result = _run_network(model, args, target)
     wall = time.perf_counter() - t0
@@ -70,10 +67,17 @@ def run(args, argv, state):
     return 0
 
 
+def _task_params(model):
+    """A task model's validated parameters (None for a network model): bad ones fail before anything is made."""
+    if model.task is None:
+        return None
+    from .tasks import resolve
+    return resolve(model)
+
+
 def _check_options(args, model):
     """Options that the chosen backend or model would silently ignore are errors."""
-    if args.backend == "rate" and args.target:
-        _not_for("--target", "applies to the spike backend only (--backend rate runs numpy)")
+    check_options(args.backend, args.target, resolve=False)
     if args.data and model.task != "classification":
         _not_for("--data", f"only classification models read a data set; {model.name} does not")
     if args.resume and model.task is None:
@@ -137,56 +141,79 @@ def _run_network(model, args, target):
     return result
 
 
-def _run_task(model, args, target, out, model_hash):
+def _run_task(model, params, args, target, out, model_hash):
     from .tasks import Context, get_task
     ctx = Context(backend=args.backend, target=target, seed=args.seed, out_dir=out, quick=args.quick,
                   data_dir=args.data, resume=bool(args.resume), progress=not args.no_progress,
                   model_name=model.name, network=model.network, weights_from=args.weights_from,
                   evaluate=args.evaluate)
     ctx.model_hash = model_hash
-    return get_task(model.task).run(model.task_params, ctx)
+    return get_task(model.task).run(params, ctx)
 
 
 def compare(args, state):
-    """``spikehebb compare``; returns the exit code."""
-    from .compare import compare as compare_network
+    """``spikehebb compare``; returns the exit code.
+
+    A network model runs on both backends (:mod:`spikehebb.compare`); a task
+    model goes to its task's ``compare`` (see :mod:`spikehebb.tasks`).
+    """
     from .model import load_model
     model = load_model(args.model, args.overrides, quick=args.quick)
-    if model.task != "classification":
-        if model.network is None:
-            raise ModelError("task", "compare runs network models and classification tasks; this file "
-                                     f"describes a {model.task} task")
-        for option, given in (("--train-spike", args.train_spike), ("--data", args.data)):
-            if given:
-                _not_for(option, "only for classification models")
+    task_compare = _task_compare(model, args)
     marker = {"model": model.name, "model_hash": prov.model_hash(model), "backend": "compare",
               "seed": args.seed, "started": prov.now()}
     out = args.out or os.path.join("runs", f"{model.name}-{time.strftime('%Y%m%d-%H%M%S')}")
     state.out = rundir.prepare(out, marker, state.created)
-    if model.task == "classification":
-        from .tasks import Context
-        from .tasks.mnist.compare import compare_classifier
+    if task_compare is not None:
+        from .tasks import Context, load_task
         ctx = Context(seed=args.seed, target=args.target, out_dir=out, quick=args.quick, data_dir=args.data,
                       progress=not args.no_progress, model_name=model.name)
-        report = compare_classifier(lambda b: load_model(args.model, args.overrides, quick=args.quick, backend=b),
-                                    ctx, train_spike=args.train_spike)
-        sides = [k for k in report if k != "agreement"] + ["agreement"]
+        report = task_compare(lambda b: load_task(args.model, args.overrides, quick=args.quick, backend=b),
+                              ctx, args)
     else:
-        from .model.resources import check_resources
-        models = {b: load_model(args.model, args.overrides, quick=args.quick, backend=b) for b in ("spike", "rate")}
-        for b, m in models.items():
-            check_resources(m.network, b, allow_coarse_dt=args.allow_coarse_dt,
-                            duration=m.network.run_duration(args.quick), file=m.path)
-        report = compare_network(models["spike"], seed=args.seed, out_dir=out, quick=args.quick,
-                                 progress=not args.no_progress, target=args.target, rate_model=models["rate"])
-        sides = ("spike", "rate", "agreement")
+        report = _compare_network(args, out)
     state.created.clear()
     state.out = None
-    for side in sides:
+    for side in [k for k in report if k != "agreement"] + ["agreement"]:
         print(f"{side}:", ", ".join(f"{k}={v:.4g}" if isinstance(v, float) else f"{k}={v}"
                                     for k, v in report.get(side, {}).items()))
     print(f"written: {os.path.join(out, 'compare.json')}")
     return 0
+
+
+#: ``spikehebb compare`` options that only a task's own ``compare`` reads
+TASK_COMPARE_OPTIONS = ("--train-spike", "--data")
+
+
+def _task_compare(model, args):
+    """The task's ``compare`` function (None for a network model), once the options are checked."""
+    if model.task is None:
+        fn, accepted, why = None, (), "only for task models whose task compares backends"
+    else:
+        from .tasks import get_task
+        _task_params(model)  # bad parameters fail before anything is made
+        module = get_task(model.task)
+        fn, accepted = getattr(module, "compare", None), getattr(module, "COMPARE_OPTIONS", ())
+        if fn is None:
+            raise ModelError("task", "compare runs network models and tasks that define a comparison; this "
+                                     f"file describes a {model.task} task, which does not")
+        why = f"not read by the {model.task} task's comparison"
+    for option in TASK_COMPARE_OPTIONS:
+        if getattr(args, option[2:].replace("-", "_")) and option not in accepted:
+            _not_for(option, why)
+    return fn
+
+
+def _compare_network(args, out):
+    from .compare import compare as compare_network
+    from .model import load_model
+    from .model.resources import check_resources
+    models = {b: load_model(args.model, args.overrides, quick=args.quick, backend=b) for b in ("spike", "rate")}
+    for b, m in models.items():
+        check_resources(m.network, b, allow_coarse_dt=args.allow_coarse_dt,
+                        duration=m.network.run_duration(args.quick), file=m.path)
+    return compare_network(models["spike"], seed=args.seed, out_dir=out, quick=args.quick,
+                           progress=not args.no_progress, target=args.target, rate_model=models["rate"])
 
 
 def _print_summary(summary, out):
@@ -206,8 +233,7 @@ def sweep(args, state):
     from .sweep import PASS_THROUGH, parse_seeds, run_sweep, split_values
     sets = [split_values(s) for s in args.sets]
     seeds = parse_seeds(args.seeds)
-    if args.backend not in ("spike", "rate"):
-        raise ModelError("--backend", f"expected spike or rate, got {args.backend!r}")
+    check_backend(args.backend)
     if args.workers is not None and args.workers < 1:
         raise ModelError("--workers", f"expected at least 1, got {args.workers}")
     if args.workers is not None and args.scheduler:
@@ -216,6 +242,7 @@ def sweep(args, state):
     for combo in itertools.product(*[v for _, v in sets]):  # every point's model is valid before any runs
         model = load_model(args.model, [f"{k}={v}" for (k, _), v in zip(sets, combo)], quick=args.quick,
                            backend=args.backend)
+        _task_params(model)
         _check_options(_as_run(args), model)
     if args.data:
         args.data = os.path.abspath(args.data)  # workers may run elsewhere

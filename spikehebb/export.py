@@ -45,7 +45,7 @@ import warnings
 import numpy as np
 
 from .errors import ModelError
-from .results import RunResult, atomic_write, load_result
+from .results import RunResult, atomic_write, jsonable, load_result
 
 FORMATS = ("nwb", "nix", "neo-pickle")
 _INSTALL = "pip install 'spikehebb[export]'"
@@ -229,14 +229,8 @@ def _block_annotations(result, duration):
     other = {k: {"dtype": str(np.asarray(v).dtype), "shape": list(np.shape(v)), "values": np.asarray(v).tolist()}
              for k, v in result.arrays.items() if not _as_signal(np.asarray(v))}
     ann["spikehebb"] = json.dumps({"summary": s, "metrics": result.metrics, "info": result.info,
-                                   "other_arrays": other}, default=_json_default)
+                                   "other_arrays": other}, default=jsonable)
     return ann
-
-
-def _json_default(x):
-    if isinstance(x, np.generic):
-        return x.item()
-    raise TypeError(f"not JSON serialisable: {type(x).__name__}")
 
 
 def _network_facts(result):

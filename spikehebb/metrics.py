@@ -2,22 +2,18 @@
 import numpy as np
 
 from .model.measures import OutputRate, PCCosine, RewardedSynapse, Rewards, Selectivity, WeightDistribution
+from .registry import Registry
 
-_COMPUTE = {}
-
-
-def _register(cls):
-    def deco(fn):
-        _COMPUTE[cls] = fn
-        return fn
-    return deco
+#: metric description class -> function(spec, network, result) -> {name: value}
+_COMPUTE = Registry("metrics module", by_class=True)
+_register = _COMPUTE.register
 
 
 def compute_metrics(network, result):
     """All metrics the network's ``[[metrics]]`` list asks for, as ``{name: float}``."""
     out = {}
     for spec in network.metrics:
-        out.update({k: float(v) for k, v in _COMPUTE[type(spec)](spec, network, result).items()})
+        out.update({k: float(v) for k, v in _COMPUTE.build(spec, network, result).items()})
     return out
 
 

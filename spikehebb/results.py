@@ -201,12 +201,13 @@ def write_json(path, obj):
     """Write ``obj`` as indented JSON, atomically."""
     def w(tmp):
         with open(tmp, "w") as fh:
-            json.dump(obj, fh, indent=2, default=_jsonable)
+            json.dump(obj, fh, indent=2, default=jsonable)
             fh.write("\n")
     atomic_write(path, w)
 
 
-def _jsonable(x):
+def jsonable(x):
+    """``json.dump``'s ``default``: numpy scalars and arrays as Python numbers and lists."""
     if isinstance(x, np.generic):
         return x.item()
     if isinstance(x, np.ndarray):

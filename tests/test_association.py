@@ -6,8 +6,7 @@ readout threshold is 10 Hz.
 import numpy as np
 import pytest
 
-from spikehebb.model import load_model
-from spikehebb.tasks import Context
+from spikehebb.tasks import Context, load_task
 from spikehebb.tasks.association.task import PARAMS, Association, capacity_curve, run
 from spikehebb.tasks.association.learners import default_rule
 
@@ -60,9 +59,9 @@ def test_hetero_recall_falls_as_pairs_grow():
 
 
 def test_model_file_and_cli_entry(models_dir):
-    model = load_model(models_dir / "association.toml", backend="rate")
+    model, params = load_task(models_dir / "association.toml", backend="rate")
     assert model.task == "association"
-    params = dict(model.task_params, hetero=False)
+    params = dict(params, hetero=False)
     res = run(params, Context(backend="rate", seed=0, quick=True))
     assert res.metrics["recall_accuracy"] == 1.0
     assert res.metrics["cs_response_after_hz"] > 30 > 1 > res.metrics["cs_response_before_hz"]

@@ -33,6 +33,7 @@ TINY = TINY_MODEL  # the CLI tests' model
 
 SHALLOW = str(MODELS / "hebbian_mnist_shallow.toml")
 HOPFIELD = str(MODELS / "hopfield_random.toml")
+CONDITIONING = str(MODELS / "conditioning.toml")  # a task without a network and without a comparison
 
 
 @dataclass
@@ -171,7 +172,7 @@ CASES = {
     "unknown_task_key": Case(["run", "m.toml"], "task.epoch", "unknown key",
                              files={"m.toml": '[task]\ntype = "association"\nepoch = 5\n'}),
     "task_with_network_sections": Case(["run", "m.toml"], "populations", "not used by a task model",
-                                       files={"m.toml": '[task]\ntype = "hopfield"\n'
+                                       files={"m.toml": '[task]\ntype = "conditioning"\n'
                                                         '[populations.x]\ntype = "poisson"\nn = 1\n'}),
     # --- --set ----------------------------------------------------------------------------
     "set_without_equals": Case(**run_tiny("--set", "model.duration"), culprit="--set", what="KEY=VALUE"),
@@ -217,7 +218,7 @@ CASES = {
     "evaluate_with_network_model": Case(**run_tiny("--evaluate"), culprit="--evaluate"),
     "evaluate_without_weights": Case(["run", SHALLOW, "--backend", "rate", "--evaluate"], "--evaluate"),
     "train_spike_with_network_model": Case(["compare", "m.toml", "--train-spike"], "--train-spike", files=tiny()),
-    "compare_a_task_without_network": Case(["compare", HOPFIELD], "task"),
+    "compare_a_task_without_comparison": Case(["compare", CONDITIONING], "task", "does not"),
     # --- --out ----------------------------------------------------------------------------
     "out_is_a_file": Case(["run", "m.toml", "--target", "numpy", "--out", "f"], "--out", files={**tiny(), "f": "x"}),
     "out_under_a_file": Case(["run", "m.toml", "--target", "numpy", "--out", "f/run"], "--out",

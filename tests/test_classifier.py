@@ -8,6 +8,7 @@ from spikehebb.backends import build_classifier
 from spikehebb.backends.classify import choice_dopamine, normalise, softmax
 from spikehebb.backends.rate.classifier_layers import hebbian_step
 from spikehebb.model import load_model
+from spikehebb.tasks import load_task, resolve
 from spikehebb.model.errors import ModelError
 
 TINY = """
@@ -64,7 +65,7 @@ n_test = 3
 def _tiny(tmp_path, text=TINY, **kw):
     p = tmp_path / "tiny.toml"
     p.write_text(text)
-    return load_model(p, **kw)
+    return load_task(p, **kw)  # (model, validated task parameters)
 
 
 def test_hebbian_step_equals_hand_computation():
@@ -104,9 +105,9 @@ def test_choice_dopamine_all_four_cases():
 def test_one_dopamine_epoch_replayed_by_hand(tmp_path):
     """A dopamine epoch is exactly the rule with the table's DA, the noisy hidden
     activity, and a frozen classifier."""
-    model = _tiny(tmp_path)
+    model, params = _tiny(tmp_path)
     net = build_classifier(model.network, "rate", seed=3)
-    phase = model.task_params["phases"]["dopamine"]
+    phase = params["phases"]["dopamine"]
     rng = np.random.default_rng(11)
     x = rng.random((8, 3, 2)) * 255
     labels = np.array([0, 1, 2, 0, 1, 2, 0, 1])
@@ -130,7 +131,7 @@ def test_one_dopamine_epoch_replayed_by_hand(tmp_path):
 
 
 def test_initial_weights_are_the_same_draw_on_both_sides(tmp_path):
-    model = _tiny(tmp_path)
+    model, _ = _tiny(tmp_path)
     a = build_classifier(model.network, "rate", seed=4).weights()
     rng = np.random.default_rng([4, 0])
     np.testing.assert_array_equal(a["in_to_hid"], rng.random((6, 5)) * 1.0 + 1.0)
@@ -138,7 +139,7 @@ def test_initial_weights_are_the_same_draw_on_both_sides(tmp_path):
 
 
 def test_set_weights_checks_names_and_shapes(tmp_path):
-    model = _tiny(tmp_path)
+    model, _ = _tiny(tmp_path)
     net = build_classifier(model.network, "rate", seed=0)
     W = {k: v * 1.5 for k, v in net.weights().items()}
     net.set_weights(W)
@@ -151,13 +152,13 @@ def test_set_weights_checks_names_and_shapes(tmp_path):
 
 
 def test_quick_and_backend_tables_layer_in_order(tmp_path):
-    assert _tiny(tmp_path).task_params["phases"]["hebbian"].epochs == 2
-    assert _tiny(tmp_path, quick=True).task_params["phases"]["hebbian"].epochs == 1
-    assert _tiny(tmp_path, backend="spike").task_params["n_test"] == 7
-    assert _tiny(tmp_path, backend="rate").task_params["n_test"] == 0
-    assert _tiny(tmp_path, backend="spike", quick=True).task_params["n_test"] == 3
-    m = load_model(tmp_path / "tiny.toml", ["task.n_test=5"], quick=True, backend="spike")
-    assert m.task_params["n_test"] == 5  # --set wins
+    assert _tiny(tmp_path)[1]["phases"]["hebbian"].epochs == 2
+    assert _tiny(tmp_path, quick=True)[1]["phases"]["hebbian"].epochs == 1
+    assert _tiny(tmp_path, backend="spike")[1]["n_test"] == 7
+    assert _tiny(tmp_path, backend="rate")[1]["n_test"] == 0
+    assert _tiny(tmp_path, backend="spike", quick=True)[1]["n_test"] == 3
+    _, params = load_task(tmp_path / "tiny.toml", ["task.n_test=5"], quick=True, backend="spike")
+    assert params["n_test"] == 5  # --set wins
 
 
 @pytest.mark.parametrize("old,new,where", [
@@ -218,7 +219,7 @@ rule = {type = "normalising_hebb", eps = 0.001}
 
 
 def test_conv_and_pooling_against_hand_computed_sums(tmp_path):
-    model = _tiny(tmp_path, CONV)
+    model, _ = _tiny(tmp_path, CONV)
     net = build_classifier(model.network, "rate", seed=1)
     x = np.random.default_rng(2).random((2, 6, 6)) * 255
     acts, drives = net._forward({"image": net.layers["image"].activate(x)})
@@ -240,12 +241,12 @@ def test_conv_and_pooling_against_hand_computed_sums(tmp_path):
 
 
 def test_conv_filter_epoch_learns_shared_kernels(tmp_path):
-    model = _tiny(tmp_path, CONV)
+    model, params = _tiny(tmp_path, CONV)
     net = build_classifier(model.network, "rate", seed=1)
     x = np.zeros((4, 6, 6))
     x[:, 1:5, 2:4] = 255  # vertical bars
     W0 = net.weights()["image_to_maps"].copy()
-    err = net.train_epoch(x, np.zeros(4, int), model.task_params["phases"]["filters"], np.random.default_rng(0))
+    err = net.train_epoch(x, np.zeros(4, int), params["phases"]["filters"], np.random.default_rng(0))
     assert np.isnan(err)  # the filter phase never asks for the classifier's choice
     W1 = net.weights()["image_to_maps"]
     assert W1.shape == (9, 3) and not np.array_equal(W0, W1)
@@ -269,12 +270,14 @@ def test_every_shipped_model_loads_in_every_layering(models_dir, backend, quick)
     for path in sorted(models_dir.glob("*.toml")):
         model = load_model(path, quick=quick, backend=backend)
         assert model.name, path
+        if model.task is not None:
+            resolve(model)
 
 
 def test_a_rule_without_a_batched_step_is_refused_in_one_line(tmp_path):
     text = TINY.replace('rule = {type = "normalising_hebb", eps = 0.001}',
                         'w_max = 1.0\nrule = {type = "pair_stdp"}').replace(', hid_to_out = "da_class"', "")
-    model = _tiny(tmp_path, text)
+    model, _ = _tiny(tmp_path, text)
     with pytest.raises(ModelError) as exc:
         build_classifier(model.network, "rate")
     assert "projections.hid_to_out.rule" in str(exc.value) and "PairSTDP" in str(exc.value)

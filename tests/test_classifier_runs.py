@@ -8,8 +8,7 @@ import numpy as np
 import pytest
 
 from spikehebb.cli import main
-from spikehebb.model import load_model
-from spikehebb.tasks import Context, get_task
+from spikehebb.tasks import Context, get_task, load_task
 
 ROOT = Path(__file__).parents[1]
 SHALLOW = ROOT / "models" / "hebbian_mnist_shallow.toml"
@@ -51,14 +50,14 @@ class _Interrupt(Exception):
 
 def test_resume_gives_identical_weights(tmp_path, monkeypatch):
     from spikehebb.backends.rate.classifier import RateClassifier
-    model = load_model(SHALLOW, SMALL, backend="rate")
+    model, params = load_task(SHALLOW, SMALL, backend="rate")
     task = get_task("classification")
 
     def ctx(d, **kw):
         (tmp_path / d).mkdir(exist_ok=True)
         return Context(backend="rate", seed=5, out_dir=str(tmp_path / d), data_dir=str(DATA), progress=False,
                        network=model.network, model_name="m", **kw)
-    full = task.run(model.task_params, ctx("a"))
+    full = task.run(params, ctx("a"))
     original, calls = RateClassifier.train_epoch, []
 
     def interrupted(self, *a, **k):
@@ -69,18 +68,18 @@ def test_resume_gives_identical_weights(tmp_path, monkeypatch):
 
     monkeypatch.setattr(RateClassifier, "train_epoch", interrupted)
     with pytest.raises(_Interrupt):
-        task.run(model.task_params, ctx("b"))
+        task.run(params, ctx("b"))
     monkeypatch.setattr(RateClassifier, "train_epoch", original)
     with np.load(tmp_path / "b" / "checkpoint.npz") as z:
         assert int(z["epoch"]) == 2
-    resumed = task.run(model.task_params, ctx("b", resume=True))
+    resumed = task.run(params, ctx("b", resume=True))
     for k in ("W/image_to_hidden", "W/hidden_to_output", "test_error_per_epoch", "train_error_per_epoch"):
         np.testing.assert_array_equal(resumed.arrays[k], full.arrays[k])
     assert resumed.metrics["epochs"] == 4
     from spikehebb.model.errors import ModelError
     with pytest.raises(ModelError, match="--resume"):  # another seed
-        task.run(model.task_params, Context(backend="rate", seed=6, out_dir=str(tmp_path / "b"), resume=True,
-                                            data_dir=str(DATA), progress=False, network=model.network))
+        task.run(params, Context(backend="rate", seed=6, out_dir=str(tmp_path / "b"), resume=True,
+                                 data_dir=str(DATA), progress=False, network=model.network))
 
 
 def test_saved_weights_evaluate_to_the_same_error(tmp_path):

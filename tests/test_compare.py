@@ -77,8 +77,8 @@ def test_ks_distance():
 def test_cli_compare(tmp_path, models_dir, monkeypatch, capsys):
     """The command line runs the comparison and writes compare.json (short run, numpy target)."""
     from spikehebb import cli
-    from spikehebb.backends.brian2 import device
-    monkeypatch.setattr(device, "default_target", lambda: "numpy")
+    from spikehebb.backends import base
+    monkeypatch.setattr(base, "default_target", lambda: "numpy")
     out = tmp_path / "cmp"
     code = cli.main(["compare", str(models_dir / "rate_vs_spike_drift.toml"), "--seed", "1", "--out", str(out),
                      "--set", "model.duration='1 s'", "--set", "model.quick_duration='1 s'", "--no-progress"])

@@ -5,8 +5,7 @@ without dopamine does not (Izhikevich 2007). Margins against measured values.
 """
 import pytest
 
-from spikehebb.model import load_model
-from spikehebb.tasks import Context
+from spikehebb.tasks import Context, load_task
 from spikehebb.tasks.association.conditioning import Conditioning, run
 
 
@@ -49,8 +48,8 @@ def test_spike_da_stdp_needs_dopamine():
 
 
 def test_model_file_parses(models_dir):
-    model = load_model(models_dir / "conditioning.toml", backend="rate")
-    assert model.task == "conditioning" and model.task_params["compare"] is True
-    res = run(dict(model.task_params, trials=8), Context(backend="rate", seed=0, quick=True))
+    model, params = load_task(models_dir / "conditioning.toml", backend="rate")
+    assert model.task == "conditioning" and params["compare"] is True
+    res = run(dict(params, trials=8), Context(backend="rate", seed=0, quick=True))
     assert res.metrics["cs_response_after_hz"] > 30 > 1 > res.metrics["cs_response_before_hz"]  # 54 Hz, 0 Hz
     assert res.metrics["conditioned"] == 1.0 and "da_cs_response_after_hz" not in res.metrics

@@ -1,51 +1,19 @@
 """Backends execute a :class:`~spikehebb.model.Network` description.
 
 ``"spike"`` is Brian2 (:mod:`spikehebb.backends.brian2`), ``"rate"`` the numpy
-rate adapter (:mod:`spikehebb.backends.rate`). Each backend module provides
-``simulate(network, *, seed, target, duration, progress) -> RunResult`` and
-registers one builder per rule type in its own registry.
+rate adapter (:mod:`spikehebb.backends.rate`). Each backend package provides
+``simulate(network, *, seed, target, duration, progress) -> RunResult`` (its
+engine, in its ``simulation`` module) and ``build_classifier``, and registers
+one builder per description type in its own registries. Names, targets and
+option checks are in :mod:`.base`; this module is the public API the tasks and
+the command line use.
 """
-import importlib
+from .base import BACKENDS, builder_registry, get_backend
 
-from ..model.errors import ModelError
+#: the name the backends' builder modules still use (one :class:`~spikehebb.registry.Registry` class)
+BuilderRegistry = builder_registry
 
-BACKENDS = {"spike": "spikehebb.backends.brian2", "rate": "spikehebb.backends.rate"}
-
-
-class BuilderRegistry:
-    """Rule type -> builder function, one registry per backend (cf. Nengo's ``Builder``).
-
-    A builder is registered for a description class; lookup walks the class's
-    MRO so that subclasses reuse their parent's builder unless they register
-    their own. No ``isinstance`` ladders anywhere else.
-    """
-
-    def __init__(self, backend):
-        self.backend = backend
-        self.builders = {}
-
-    def register(self, description_cls):
-        def deco(fn):
-            self.builders[description_cls] = fn
-            return fn
-        return deco
-
-    def lookup(self, obj):
-        for cls in type(obj).__mro__:
-            if cls in self.builders:
-                return self.builders[cls]
-        raise ModelError(getattr(obj, "_where", "") or type(obj).__name__,
-                         f"the {self.backend} backend does not support {type(obj).__name__}")
-
-    def build(self, obj, *args, **kwargs):
-        return self.lookup(obj)(obj, *args, **kwargs)
-
-
-def get_backend(name):
-    """The backend module registered as ``name``."""
-    if name not in BACKENDS:
-        raise ModelError("--backend", f"unknown backend {name!r}; expected one of: {', '.join(BACKENDS)}")
-    return importlib.import_module(BACKENDS[name])
+__all__ = ["simulate", "build_classifier", "get_backend", "BACKENDS"]
 
 
 def simulate(network, backend="spike", *, seed=0, target=None, duration=None, progress=False):
@@ -85,3 +53,22 @@ def build_classifier(network, backend="rate", *, seed=0, target=None, progress=F
         Brian2 runtime target (spike backend): ``numpy`` or ``cython``.
     """
     return get_backend(backend).build_classifier(network, seed=seed, target=target, progress=progress)
+
+
+def build_memory(network, backend="rate", *, seed=0, target=None, progress=False):
+    """The associative memory of ``network`` (a ``binary_units``, ``modern_hopfield`` or
+    ``dense_memory`` population, see :mod:`spikehebb.model.hopfield`) built on ``backend``.
+
+    The memory has ``fit(patterns)``, ``recall(cues, targets=None, record=False) ->
+    (states, info)`` and ``energy(states)``; ``weights_`` and ``patterns_`` after ``fit``.
+
+    Parameters
+    ----------
+    network : spikehebb.model.Network
+    backend : {"rate", "spike"}
+    seed : int
+        Seeds the asynchronous update order (rate) or the spiking run (spike).
+    target : str, optional
+        Brian2 target (spike backend); default numpy.
+    """
+    return get_backend(backend).build_memory(network, seed=seed, target=target, progress=progress)

@@ -12,5 +12,5 @@ __all__ = ["ModelError", "Model", "load_model", "Modulator", "Pairing", "RewardP
            "Schedule", "Network", "Record", "LIF", "POPULATIONS", "PoissonInput", "SpikeTimes",
            "Projection", "DASTDP", "RULES", "PairSTDP", "Static", "TripletSTDP",
            "Description", "Field", "Registry"]
-from . import classifier, connectivity, rate_models  # noqa: F401,E402
+from . import classifier, connectivity, hopfield, rate_models  # noqa: F401,E402
 from . import literature_rules  # noqa: F401,E402  (NeAW, AHL, HPCA, the correlation game)

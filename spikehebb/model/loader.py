@@ -1,4 +1,9 @@
-"""Read model files (TOML) into descriptions, with command-line overrides."""
+"""Read model files (TOML) into descriptions, with command-line overrides.
+
+A task model's ``[task]`` table is returned as parsed (:attr:`Model.task_table`):
+the task registry, :func:`spikehebb.tasks.resolve`, validates it. The loader
+imports nothing above the model layer.
+"""
 import copy
 import os
 import tomllib
@@ -18,14 +23,20 @@ MAX_MODEL_BYTES = 16 << 20
 
 @dataclass
 class Model:
-    """A loaded model file: a :class:`Network`, or a task with its parameters."""
+    """A loaded model file: a :class:`Network`, or a task with its ``[task]`` table.
+
+    A task model has a network exactly when its file has ``[populations]``;
+    :func:`spikehebb.tasks.resolve` checks that against the task and validates
+    :attr:`task_table`.
+    """
 
     name: str
     description: str = ""
     path: str = ""
     network: Network = None
     task: str = None
-    task_params: dict = field(default_factory=dict)
+    #: the ``[task]`` table without ``type``, as parsed (unvalidated)
+    task_table: dict = field(default_factory=dict)
     #: the file's data as run: backend table, ``[quick]`` and ``--set`` applied (provenance)
     resolved: dict = field(default_factory=dict)
 
@@ -154,25 +165,7 @@ def _build(data, path):
     meta, run = split_model_table(data.get("model", {}))
     name = meta["name"] or stem
     if "task" in data:
-        task = data["task"]
-        if not isinstance(task, dict) or "type" not in task:
-            raise ModelError("task.type", "required key is missing")
-        from ..tasks import get_task  # tasks are descriptions' consumers; import on demand
-        from .schema import parse_fields
-        module = get_task(task["type"])
-        uses_network = getattr(module, "USES_NETWORK", False)
-        extra = [k for k in list(run) + [s for s in NETWORK_SECTIONS if s in data and not uses_network]]
-        if extra:
-            raise ModelError(f"model.{extra[0]}" if extra[0] in run else extra[0], "not used by a task model")
-        if uses_network and "populations" not in data:
-            raise ModelError("populations", f"a {task['type']} task is built from [populations] and [projections]")
-        network = (Network(_where="", name=name, **{k: data[k] for k in NETWORK_SECTIONS if k in data})
-                   if uses_network else None)
-        params = parse_fields(module.PARAMS, {k: v for k, v in task.items() if k != "type"}, "task")
-        if hasattr(module, "check"):
-            module.check(params, network, "task")
-        return Model(name=name, description=meta["description"], path=path, network=network,
-                     task=task["type"], task_params=params)
+        return _task_model(data, run, meta, name, path)
     if "populations" not in data:
         raise ModelError("populations", "a model needs [populations] (or a [task])")
     sections = {k: data[k] for k in NETWORK_SECTIONS if k in data}
@@ -190,3 +183,20 @@ def _build(data, path):
             e.where = f"model.{e.where}"
         raise
     return Model(name=name, description=meta["description"], path=path, network=network)
+
+
+def _task_model(data, run, meta, name, path):
+    """A task model: its network (when the file has ``[populations]``) and its raw ``[task]`` table."""
+    task = data["task"]
+    if not isinstance(task, dict) or "type" not in task:
+        raise ModelError("task.type", "required key is missing")
+    if run:
+        raise ModelError(f"model.{next(iter(run))}", "not used by a task model")
+    sections = {k: data[k] for k in NETWORK_SECTIONS if k in data}
+    if sections and "populations" not in sections:
+        # whether the task uses a network is the task registry's to say; without
+        # [populations] these sections describe nothing either way
+        raise ModelError(next(iter(sections)), "not used by a task model without [populations]")
+    network = Network(_where="", name=name, **sections) if sections else None
+    return Model(name=name, description=meta["description"], path=path, network=network, task=task["type"],
+                 task_table={k: v for k, v in task.items() if k != "type"})

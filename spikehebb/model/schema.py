@@ -8,6 +8,7 @@ names the key.
 import numpy as np
 from brian2.units.fundamentalunits import Quantity, get_dimensions
 
+from ..registry import Registry  # noqa: F401  descriptions' type registries (POPULATIONS, RULES, ...)
 from .errors import ModelError
 from .units import KINDS, format_quantity, parse_quantity
 
@@ -160,26 +161,3 @@ class Description:
         args = ", ".join(f"{k}={format_quantity(v) if isinstance(v, Quantity) and not np.ndim(v) else v!r}"
                          for k, v in self.params().items())
         return f"{type(self).__name__}({args})"
-
-
-class Registry:
-    """Maps a model file's ``type`` string to a :class:`Description` subclass."""
-
-    def __init__(self, what):
-        self.what = what
-        self.classes = {}
-
-    def register(self, cls):
-        self.classes[cls.TYPE] = cls
-        return cls
-
-    def build(self, table, where):
-        if not isinstance(table, dict):
-            raise ModelError(where, f"expected a table describing a {self.what}")
-        if "type" not in table:
-            raise ModelError(f"{where}.type", f"required key is missing; one of: {', '.join(sorted(self.classes))}")
-        name = table["type"]
-        if name not in self.classes:
-            raise ModelError(f"{where}.type", f"unknown {self.what} {name!r}; expected one of: {', '.join(sorted(self.classes))}")
-        values = {k: v for k, v in table.items() if k != "type"}
-        return self.classes[name](_where=where, **values)

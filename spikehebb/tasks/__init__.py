@@ -1,14 +1,48 @@
 """Tasks: learning problems built from the model layer plus a backend name.
 
 A model file whose ``[task]`` table has ``type = NAME`` is run by the task
-registered under NAME. A task module provides::
+registered under NAME in :data:`TASKS`. The loader returns the table as
+parsed (:attr:`spikehebb.model.Model.task_table`); :func:`resolve` validates
+it, and every caller that runs a task calls :func:`resolve` (or
+:func:`load_task`) before it makes anything.
+
+A task module provides::
 
     PARAMS: tuple of spikehebb.model.schema.Field   # the [task] table's keys
     def run(params: dict, ctx: spikehebb.tasks.Context) -> spikehebb.results.RunResult
 
-and optionally ``USES_NETWORK = True`` (the file's populations, projections
-and modulators are loaded into ``ctx.network``) and
-``check(params, network, where)`` (cross-checks at load time).
+and optionally:
+
+``USES_NETWORK = True``
+    The task is built from the file's populations, projections and
+    modulators (``ctx.network``); the file must have ``[populations]``. A
+    task without it must have none.
+``check(params, network, where)``
+    Cross-checks of the validated parameters (and the network) at load time;
+    may replace values in ``params`` by richer objects.
+``compare(load, ctx, options) -> dict``
+    What ``spikehebb compare`` does with a model of this task:
+
+    * ``load(backend)`` returns ``(model, params)``: the model file loaded with
+      that backend's tables (``[quick]`` and ``--set`` applied as given) and
+      its validated parameters (:func:`load_task`);
+    * ``ctx`` is a :class:`Context` with ``seed``, ``target``, ``quick``,
+      ``data_dir``, ``progress`` and ``model_name`` from the command line and
+      ``out_dir``, the comparison's directory (it exists); ``backend`` is
+      left at its default, each side sets its own
+      (``dataclasses.replace(ctx, backend=..., out_dir=...)``);
+    * ``options`` is the parsed ``spikehebb compare`` namespace, for options
+      only some tasks read (``options.train_spike``);
+    * it returns the report: one dict of numbers per side (``"rate"``,
+      ``"spike"``, ...) and ``"agreement"`` (last), and writes it as
+      ``OUT/compare.json`` (:func:`spikehebb.results.write_json`); the
+      command line prints one line per key, in the dict's order.
+
+    Each side is best an ordinary run folder under ``out_dir``.
+``COMPARE_OPTIONS``
+    The ``spikehebb compare`` options the task's ``compare`` reads, as
+    written on the command line (``("--train-spike", "--data")``); any other
+    of them given for this task is an error before anything is made.
 
 Modules are imported lazily so that ``spikehebb run`` on one model does not
 import every task.
@@ -18,14 +52,15 @@ from dataclasses import dataclass, field
 from typing import Optional
 
 from ..model.errors import ModelError
+from ..model.schema import parse_fields
+from ..registry import Registry
 
-#: task type -> module path
-TASKS = {
-    "association": "spikehebb.tasks.association.task",
-    "conditioning": "spikehebb.tasks.association.conditioning",
-    "hopfield": "spikehebb.tasks.hopfield.task",
-    "classification": "spikehebb.tasks.mnist.task",
-}
+#: task type -> module path (imported on demand)
+TASKS = Registry("task")
+TASKS.add("association", "spikehebb.tasks.association.task")
+TASKS.add("conditioning", "spikehebb.tasks.association.conditioning")
+TASKS.add("hopfield", "spikehebb.tasks.hopfield.task")
+TASKS.add("classification", "spikehebb.tasks.mnist.task")
 
 
 @dataclass
@@ -81,6 +116,54 @@ class Context:
 
 def get_task(name, where="task.type"):
     """Import and return the task module registered as ``name``."""
-    if name not in TASKS:
-        raise ModelError(where, f"unknown task {name!r}; expected one of: {', '.join(sorted(TASKS))}")
-    return importlib.import_module(TASKS[name])
+    return importlib.import_module(TASKS.get(name, where))
+
+
+def resolve(model):
+    """The validated parameters of a task model's ``[task]`` table.
+
+    Checks that the file has a network exactly when the task uses one, parses
+    the table against the task's ``PARAMS`` and runs its ``check``.
+
+    Parameters
+    ----------
+    model : spikehebb.model.Model
+        A loaded task model (``model.task`` set).
+
+    Returns
+    -------
+    dict
+        ``{name: value}`` for every field of the task's ``PARAMS``.
+
+    Raises
+    ------
+    ModelError
+        With ``file`` set to the model's path, for an unknown task or a bad parameter.
+    """
+    try:
+        if model.task is None:
+            raise ModelError("task", "a network model has no [task] table")
+        module = get_task(model.task)
+        uses_network = getattr(module, "USES_NETWORK", False)
+        if uses_network and model.network is None:
+            raise ModelError("populations", f"a {model.task} task is built from [populations] and [projections]")
+        if model.network is not None and not uses_network:
+            raise ModelError("populations", f"not used by a task model (a {model.task} task builds no network "
+                                            "from the file)")
+        params = parse_fields(module.PARAMS, model.task_table, "task")
+        if hasattr(module, "check"):
+            module.check(params, model.network, "task")
+        return params
+    except ModelError as e:
+        e.file = e.file or model.path
+        raise
+
+
+def load_task(path, overrides=(), quick=False, backend=None):
+    """A task model file and its validated parameters: ``(model, params)``.
+
+    :func:`spikehebb.model.load_model` (same arguments) followed by :func:`resolve`.
+    """
+    from ..model import load_model
+    model = load_model(path, overrides, quick=quick, backend=backend)
+    return model, resolve(model)

@@ -48,9 +48,10 @@ import brian2 as b2
 import numpy as np
 
 from ...model.errors import ModelError
+from ..base import compiler_available
 from ..classify import (check_weights, choice_dopamine, classifier_population, explore_noise, gate,
                         initial_weights, normalise, softmax)
-from .device import compiler_available, target_context
+from .device import target_context
 from .wta import LAYER_BUILDERS, PROJECTION_BUILDERS, PlasticProjection
 
 #: weight of the newest presentation in the running mean of a layer's total spike rate

@@ -16,30 +16,10 @@ import brian2
 from brian2.devices.device import reset_device, runtime_device
 
 from ...interrupts import RunIncomplete
-from ...model.errors import ModelError
+from ..base import TARGETS, check_target, compiler_available, default_target  # noqa: F401  (one place)
 from . import build_cache
 
-TARGETS = ("numpy", "cython", "cpp_standalone")
 SEED_ENV = "SPIKEHEBB_SEED"
-
-
-def compiler_available():
-    """True when a C++ compiler is on PATH (needed by cython and cpp_standalone)."""
-    return bool(shutil.which(os.environ.get("CXX", "g++")) or shutil.which("c++"))
-
-
-def default_target():
-    """``cpp_standalone`` where a C++ compiler works, else ``numpy``."""
-    return "cpp_standalone" if compiler_available() else "numpy"
-
-
-def check_target(target):
-    target = target or default_target()
-    if target not in TARGETS:
-        raise ModelError("--target", f"unknown target {target!r}; expected one of: {', '.join(TARGETS)}")
-    if target != "numpy" and not compiler_available():
-        raise ModelError("--target", f"{target} needs a C++ compiler (g++), none found; use --target numpy")
-    return target
 
 
 @contextlib.contextmanager

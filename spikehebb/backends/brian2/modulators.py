@@ -11,9 +11,9 @@ import brian2 as b2
 import numpy as np
 
 from ...model.modulators import Pairing, RewardPrediction, Schedule
-from .. import BuilderRegistry
+from ..base import builder_registry
 
-SOURCE_BUILDERS = BuilderRegistry("spike")
+SOURCE_BUILDERS = builder_registry("spike")
 
 _FAR = 1e9  # seconds: "no reward pending"
 

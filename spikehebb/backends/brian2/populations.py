@@ -3,9 +3,9 @@ import brian2 as b2
 import numpy as np
 
 from ...model.neurons import LIF, PoissonInput, SpikeTimes
-from .. import BuilderRegistry
+from ..base import builder_registry
 
-POPULATION_BUILDERS = BuilderRegistry("spike")
+POPULATION_BUILDERS = builder_registry("spike")
 
 _SYNAPTIC_CURRENT = {
     "current": ("I_e - I_i", "dI_e/dt = -I_e/tau_e : amp\ndI_i/dt = -I_i/tau_i : amp"),

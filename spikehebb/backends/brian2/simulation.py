@@ -13,7 +13,8 @@ import numpy as np
 
 from ...interrupts import RunIncomplete
 from ...results import RunResult
-from .device import check_target, insert_seed_from_environment, run_standalone, target_context
+from ..base import check_target
+from .device import insert_seed_from_environment, run_standalone, target_context
 from .modulators import ModulatorBuild, broadcast_modulator
 from .populations import POPULATION_BUILDERS
 from .record import Recorder

@@ -11,11 +11,11 @@ import numpy as np
 from brian2.units.fundamentalunits import get_dimensions
 
 from ...model.rules import DASTDP, PairSTDP, Static, TripletSTDP
-from .. import BuilderRegistry
+from ..base import builder_registry
 from ..connectivity import connection_indices, initial_weights
 from .populations import TARGET_VARIABLE
 
-RULE_BUILDERS = BuilderRegistry("spike")
+RULE_BUILDERS = builder_registry("spike")
 
 
 @dataclass

@@ -24,10 +24,10 @@ import numpy as np
 
 from ...model.classifier import ImageInput, NormalisingHebb, Normalise, SoftWTA
 from ...model.errors import ModelError
-from .. import BuilderRegistry
+from ..base import builder_registry
 
-LAYER_BUILDERS = BuilderRegistry("spike")
-PROJECTION_BUILDERS = BuilderRegistry("spike")
+LAYER_BUILDERS = builder_registry("spike")
+PROJECTION_BUILDERS = builder_registry("spike")
 
 _RATE_BACKEND = "run this model with --backend rate"
 

@@ -13,13 +13,13 @@ from numpy.lib.stride_tricks import sliding_window_view
 from ...model.errors import ModelError
 from ...model.classifier import ImageInput, NormalisingHebb, Normalise, SoftWTA
 from ...model.connectivity import Conv, Pool
-from .. import BuilderRegistry
+from ..base import builder_registry
 from ..classify import normalise, softmax
 
-LAYER_BUILDERS = BuilderRegistry("rate")
-CONNECTION_BUILDERS = BuilderRegistry("rate")
+LAYER_BUILDERS = builder_registry("rate")
+CONNECTION_BUILDERS = builder_registry("rate")
 #: rule description -> ``delta(W, pre, post, eps, da)`` that updates ``W`` in place
-RULE_STEPS = BuilderRegistry("rate")
+RULE_STEPS = builder_registry("rate")
 #: pixel value of full intensity in the images the loaders return (uint8 scale)
 FULL_SCALE = {"mnist": 255.0}
 

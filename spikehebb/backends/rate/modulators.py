@@ -15,9 +15,9 @@ import numpy as np
 
 from ...model.modulators import Pairing, RewardPrediction, Schedule
 from ...model.units import to_si
-from .. import BuilderRegistry
+from ..base import builder_registry
 
-SOURCE_BUILDERS = BuilderRegistry("rate")
+SOURCE_BUILDERS = builder_registry("rate")
 
 
 class ModulatorRun:

@@ -17,11 +17,11 @@ import numpy as np
 from ...model.neurons import LIF, PoissonInput, SpikeTimes
 from ...model.rate_models import PatternInput, RateUnits
 from ...model.units import to_si
-from .. import BuilderRegistry
+from ..base import builder_registry
 from .input_stats import LIFParams, lif_input_stats
 from .transfer import TRANSFER, siegert
 
-POPULATION_BUILDERS = BuilderRegistry("rate")
+POPULATION_BUILDERS = builder_registry("rate")
 
 
 class Units:

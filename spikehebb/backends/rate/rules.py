@@ -13,9 +13,9 @@ import numpy as np
 
 from ...model.rules import DASTDP, PairSTDP, Static, TripletSTDP
 from ...model.units import to_si
-from .. import BuilderRegistry
+from ..base import builder_registry
 
-RULE_BUILDERS = BuilderRegistry("rate")
+RULE_BUILDERS = builder_registry("rate")
 
 
 class RuleRun:

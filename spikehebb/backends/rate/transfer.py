@@ -15,6 +15,8 @@ Comput. 14:2057. Siegert (1951) Phys. Rev. 81:617.
 """
 import numpy as np
 
+from ...registry import Registry
+
 #: :math:`\sqrt{2}\,|\zeta(1/2)|`: threshold shift of colored synaptic noise (Fourcaud & Brunel 2002)
 ALPHA_FB = np.sqrt(2.0) * 1.4603545088095868
 
@@ -117,4 +119,7 @@ def sigmoid(x, gain=1.0, bias=0.0, r_max=100.0):
     return r_max / (1.0 + np.exp(-(gain * np.asarray(x, float) + bias)))
 
 
-TRANSFER = {"linear": linear, "relu": relu, "sigmoid": sigmoid}
+#: a rate population's ``transfer`` name -> function
+TRANSFER = Registry("transfer function")
+for _f in (linear, relu, sigmoid):
+    TRANSFER.add(_f.__name__, _f)

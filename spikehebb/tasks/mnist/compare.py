@@ -8,43 +8,32 @@ spiking network.
 {"test_error_diff": spike - rate, ...}}`` and ``OUT/compare.png`` the
 learning curves and confusion matrices side by side.
 """
-import dataclasses
 import os
-import time
 
-from ...results import save_figure, save_result, write_json
-
-
-def _one(model, ctx, out, **changes):
-    from . import task
-    c = dataclasses.replace(ctx, out_dir=out, **changes)
-    os.makedirs(out, exist_ok=True)
-    t0 = time.perf_counter()
-    result = task.run(model.task_params, c)
-    summary = {"model": model.name, "backend": c.backend, "target": result.info.pop("target", c.target),
-               "seed": c.seed, "wall_seconds": round(time.perf_counter() - t0, 3), "metrics": result.metrics,
-               "info": result.info}
-    save_result(out, result, summary)
-    return result, summary
+from ...results import save_figure, write_json
+from ..sides import run_side
 
 
 def compare_classifier(load, ctx, train_spike=False):
-    """Run the comparison; ``load(backend)`` returns the model loaded for a backend.
+    """Run the comparison; ``load(backend)`` returns ``(model, params)`` loaded for a backend.
 
     Returns the ``compare.json`` dictionary.
     """
+    from . import task
     out = ctx.out_dir
     runs = {}
-    rate_model = load("rate")
-    runs["rate"] = _one(rate_model, ctx, os.path.join(out, "rate"), backend="rate", network=rate_model.network)
+    rate_model, rate_params = load("rate")
+    runs["rate"] = run_side(task, rate_model, rate_params, ctx, os.path.join(out, "rate"), backend="rate",
+                            network=rate_model.network)
     # the rate weights are tested in the description they were trained in (its spike tables say how
     # the spiking network runs); the [spike] tables change the spiking *training* protocol only
-    runs["spike"] = _one(rate_model, ctx, os.path.join(out, "spike"), backend="spike",
-                         network=rate_model.network, weights_from=os.path.join(out, "rate"), evaluate=True)
+    runs["spike"] = run_side(task, rate_model, rate_params, ctx, os.path.join(out, "spike"), backend="spike",
+                             network=rate_model.network, weights_from=os.path.join(out, "rate"), evaluate=True)
     if train_spike:
-        spike_model = load("spike")
-        runs["spike_trained"] = _one(spike_model, ctx, os.path.join(out, "spike_trained"), backend="spike",
-                                     network=spike_model.network)
+        spike_model, spike_params = load("spike")
+        runs["spike_trained"] = run_side(task, spike_model, spike_params, ctx,
+                                         os.path.join(out, "spike_trained"), backend="spike",
+                                         network=spike_model.network)
     report = {k: {**s["metrics"], "wall_seconds": s["wall_seconds"]} for k, (_, s) in runs.items()}
     agree = {"test_error_diff": report["spike"]["test_error"] - report["rate"]["test_error"],
              "same_weights": "spike tests the rate-trained weights"}

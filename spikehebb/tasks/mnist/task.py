@@ -37,10 +37,12 @@ PARAMS = (
     Field("phases", "raw", doc="[task.phases.NAME] tables: epochs, learn, explore"),
 )
 WEIGHTS_FILE = "results.npz"
+#: ``spikehebb compare`` options read by :func:`compare`
+COMPARE_OPTIONS = ("--train-spike", "--data")
 
 
 def check(params, network, where):
-    """Validate the phases against the network (called by the loader)."""
+    """Validate the phases against the network (called by :func:`spikehebb.tasks.resolve`)."""
     phases = build_phases(params["phases"], network, f"{where}.phases")
     for ph in phases.values():
         ph.batch = ph.batch or params["batch"]
@@ -114,3 +116,11 @@ def run(params, ctx):
     x_eval = xtr if n_eval >= len(xtr) else xtr[:n_eval]
     train_err = float(np.mean(net.predict(x_eval) != ltr[:n_eval])) if not ctx.evaluate else float("nan")
     return report(net, network, hist, pred, lte, train_err, phases, params, ctx, n_eval, test_seconds)
+
+
+def compare(load, ctx, options):
+    """``spikehebb compare``: train on rate, test those weights on both backends
+    (``--train-spike``: also train in spikes); see :mod:`.compare` and the
+    hook's contract in :mod:`spikehebb.tasks`."""
+    from .compare import compare_classifier
+    return compare_classifier(load, ctx, train_spike=options.train_spike)

@@ -16,7 +16,7 @@ import numpy as np
 from tqdm.auto import tqdm
 
 from ...model.errors import ModelError
-from ...results import save_npz
+from ...results import jsonable, save_npz
 
 CHECKPOINT = "checkpoint.npz"
 
@@ -24,11 +24,12 @@ CHECKPOINT = "checkpoint.npz"
 def _params_text(params):
     """Canonical JSON of a run's parameters: what a checkpoint must match to be resumed."""
     def conv(v):
-        if isinstance(v, np.ndarray):
-            return v.tolist()
         if isinstance(v, (dict, list, tuple, str, int, float, bool)) or v is None:
             return v
-        return repr(v)
+        try:
+            return jsonable(v)  # arrays and numpy scalars
+        except TypeError:
+            return repr(v)
     return json.dumps({k: conv(v) for k, v in sorted(params.items())}, sort_keys=True, default=repr)
 
 
