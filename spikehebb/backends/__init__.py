@@ -8,10 +8,7 @@ one builder per description type in its own registries. Names, targets and
 option checks are in :mod:`.base`; this module is the public API the tasks and
 the command line use.
 """
-from .base import BACKENDS, builder_registry, get_backend
-
-#: the name the backends' builder modules still use (one :class:`~spikehebb.registry.Registry` class)
-BuilderRegistry = builder_registry
+from .base import BACKENDS, get_backend
 
 __all__ = ["simulate", "build_classifier", "get_backend", "BACKENDS"]
 

@@ -45,9 +45,10 @@ from ...model.analytic import lif_rate
 from ...model.errors import ModelError
 from ...model.hopfield import BinaryUnits, DenseMemory, ModernHopfield, memory_of
 from ...model.units import to_si
-from .. import BuilderRegistry, memory
+from .. import memory
+from ..base import builder_registry
 
-MEMORY_BUILDERS = BuilderRegistry("spike")
+MEMORY_BUILDERS = builder_registry("spike")
 
 #: LIF fields of the spike table, in the order of :class:`spikehebb.model.LIF`
 _LIF_KEYS = ("tau_m", "r_m", "v_rest", "v_reset", "v_th", "t_ref")

@@ -20,11 +20,11 @@ import numpy as np
 from ...model.errors import ModelError
 from ...model.hopfield import BinaryUnits, DenseMemory, ModernHopfield, memory_of
 from .. import memory
-from .. import BuilderRegistry
+from ..base import builder_registry
 from . import hopfield_dynamics as dyn
 from . import hopfield_modern as modern
 
-MEMORY_BUILDERS = BuilderRegistry("rate")
+MEMORY_BUILDERS = builder_registry("rate")
 
 
 class _Memory:
