@@ -51,20 +51,22 @@ def test_hpca_conv_readout_on_mnist():
     assert m["readout_test_error"] < 0.08, m
 
 
-def test_correlation_game_objective_rises_and_units_learn_bars():
-    net, res, m = run("seung_zung_parts.toml")
+def test_correlation_game_objective_rises_and_units_learn_distinct_bars():
+    net, res, m = run("seung_zung_parts.toml", duration=200 * second)   # the file's quick duration
     assert m["game_objective"] > m["game_objective_before"] + 10, m
     assert m["parts_match_mean"] > 0.85 and m["parts_distinct"] >= 4, m
     w = res.weights["ff"]["final"].reshape(64, 16)
     assert np.allclose(w.sum(axis=0), 1.0, atol=1e-6)              # the resource is conserved
-    assert np.mean(w < 1e-9) > 0.5                                   # most synapses eliminated
+    assert np.mean(w < 0.01) > 0.8                                   # most synapses pruned (w_max 0.15)
 
 
-def test_plain_hebbian_excitation_learns_no_parts():
-    """Without lateral inhibition (its learning rate ~ 0) units do not separate into different bars."""
+def test_without_anti_hebbian_inhibition_units_share_the_same_bars():
+    """The control: lateral learning off (rate ~ 0). The competition alone still makes bar-like
+    units, but they do not decorrelate: few distinct bars, and the game's objective falls."""
     _, _, m = run("seung_zung_parts.toml", ["projections.lateral.rule.learning_rate=1e-12"],
-                  duration=100 * second)
+                  duration=200 * second)
     assert m["parts_distinct"] <= 2, m
+    assert m["game_objective"] < m["game_objective_before"], m
 
 
 def test_residual_rule_ordered_is_sanger():
@@ -97,3 +99,15 @@ def test_bad_literature_inputs_are_one_line_errors():
     with pytest.raises(ModelError, match="receptor"):
         simulate(load_model(MODELS / "seung_zung_parts.toml", ['projections.lateral.receptor="exc"']).network,
                  "rate", duration=0.01 * second)
+
+
+def test_literature_figures_are_made_from_a_run():
+    from spikehebb.plots.literature import comparison_bars, literature_figures, weight_mosaic
+    net, res, _ = run("seung_zung_parts.toml", duration=10 * second)
+    figs = literature_figures(net, res)
+    assert list(figs) == ["correlation_game_excitation_ff"]
+    assert len(figs["correlation_game_excitation_ff"].axes[1].lines[0].get_xdata()) == 1  # one trace sample (10 s)
+    ax = weight_mosaic(np.eye(4), 2)
+    assert ax.images[0].get_array().shape == (2, 11)
+    ax = comparison_bars({"a": {"x": 1.0, "y": 2.0}, "b": {"x": 0.5, "y": 0.1}})
+    assert [p.get_height() for p in ax.patches] == [1.0, 2.0, 0.5, 0.1]

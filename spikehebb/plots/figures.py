@@ -147,6 +147,8 @@ def figures_for(network, result, max_rows=100, detail_seconds=2.0):
             figs[f"modulator_{name}"] = ax.figure
     from .learning import learning_figures
     figs.update(learning_figures(network, result))
+    from .literature import literature_figures
+    figs.update(literature_figures(network, result))
     return figs
 
 
