@@ -39,9 +39,10 @@ def run(args, argv, state):
               "seed": args.seed, "started": started}
     if args.resume:
         out = state.out = rundir.check_resume(args.resume, marker)
-        if model.task == "classification":  # a bad checkpoint is found before anything is built
-            from .tasks.mnist.training import check_checkpoint
-            check_checkpoint(out, marker["model_hash"])
+        from .tasks import get_task
+        check_resume = getattr(get_task(model.task), "check_resume", None)
+        if check_resume is not None:  # a bad checkpoint is found before anything is built
+            check_resume(out, marker["model_hash"])
     else:
         out = args.out or os.path.join("runs", f"{model.name}-{time.strftime('%Y%m%d-%H%M%S')}")
         state.out = rundir.prepare(out, marker, state.created)

@@ -10,7 +10,7 @@ the command line use.
 """
 from .base import BACKENDS, get_backend
 
-__all__ = ["simulate", "build_classifier", "get_backend", "BACKENDS"]
+__all__ = ["simulate", "build_classifier", "build_memory", "get_backend", "BACKENDS"]
 
 
 def simulate(network, backend="spike", *, seed=0, target=None, duration=None, progress=False):

@@ -39,6 +39,9 @@ and optionally:
       command line prints one line per key, in the dict's order.
 
     Each side is best an ordinary run folder under ``out_dir``.
+``check_resume(out_dir, model_hash)``
+    ``spikehebb run --resume``: refuse (:class:`ModelError`) a checkpoint in
+    ``out_dir`` that is unreadable or another model's, before anything is built.
 ``COMPARE_OPTIONS``
     The ``spikehebb compare`` options the task's ``compare`` reads, as
     written on the command line (``("--train-spike", "--data")``); any other

@@ -21,7 +21,7 @@ from ...model.errors import ModelError
 from ...model.schema import Field
 from .protocol import build_phases
 from .report import report
-from .training import run_phases
+from .training import check_checkpoint, run_phases
 
 USES_NETWORK = True
 PARAMS = (
@@ -50,6 +50,11 @@ def check(params, network, where):
     images = [n for n, p in network.populations.items() if p.TYPE == "image"]
     if len(images) != 1:
         raise ModelError("populations", f"a classification task needs exactly one image population, got {images}")
+
+
+def check_resume(out_dir, model_hash):
+    """``--resume``: the checkpoint in ``out_dir`` is readable and this model's (checked before building)."""
+    check_checkpoint(out_dir, model_hash)
 
 
 def _data(image, params, ctx):
