@@ -15,6 +15,7 @@ Comput. 14:2057. Siegert (1951) Phys. Rev. 81:617.
 """
 import numpy as np
 
+from ...model.analytic import lif_rate  # noqa: F401  (the one LIF f-I curve; re-exported)
 from ...registry import Registry
 
 #: :math:`\sqrt{2}\,|\zeta(1/2)|`: threshold shift of colored synaptic noise (Fourcaud & Brunel 2002)
@@ -36,23 +37,6 @@ def _siegert_nodes(t_max):
     nodes = (0.5 * (b - a) * _GL_X + 0.5 * (b + a)).ravel()
     weights = (0.5 * (b - a) * _GL_W).ravel()
     return nodes, weights
-
-
-def lif_rate(mu, v_th, v_reset, tau_m, t_ref):
-    r"""Analytic f-I curve of a deterministic LIF neuron (rate in Hz).
-
-    .. math::
-
-        \nu = \left[t_{ref} + \tau_m \ln\frac{\mu - V_r}{\mu - \theta}\right]^{-1}
-        \quad (\mu > \theta), \qquad \nu = 0 \text{ otherwise.}
-    """
-    mu = np.asarray(mu, float)
-    out = np.zeros(np.broadcast(mu, v_th, v_reset, tau_m, t_ref).shape)
-    mu, v_th, v_reset, tau_m, t_ref = np.broadcast_arrays(mu, v_th, v_reset, tau_m, t_ref)
-    above = mu > v_th
-    out[above] = 1.0 / (t_ref[above] + tau_m[above] * np.log((mu[above] - v_reset[above])
-                                                             / (mu[above] - v_th[above])))
-    return out
 
 
 def siegert(mu, sigma, v_th, v_reset, tau_m, t_ref, shift=0.0):
