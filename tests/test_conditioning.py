@@ -12,7 +12,7 @@ from spikehebb.tasks.association.conditioning import Conditioning, run
 @pytest.mark.parametrize("rule,reward,after_min", [("pair_stdp", True, 30.0), ("da_stdp", True, 30.0)])
 def test_rate_conditioning_raises_cs_response(rule, reward, after_min):
     # the rate step of the model file's [rate.task] table (rates relax with tau_m = 10 ms)
-    c = Conditioning("rate", rule, reward=reward, trials=10, dt="1 ms", seed=0).fit()
+    c = Conditioning("rate", rule, reward=reward, trials=10, dt="1 ms", random_state=0).fit()
     assert c.cs_response_before_ < 1.0
     assert c.cs_response_after_ > after_min          # measured 55.5 Hz (both)
     assert c.weight_after_ > 0.9                     # measured 1.0 (the bound)
@@ -21,14 +21,14 @@ def test_rate_conditioning_raises_cs_response(rule, reward, after_min):
 
 
 def test_rate_da_stdp_without_dopamine_does_not_condition():
-    c = Conditioning("rate", "da_stdp", reward=False, trials=10, dt="1 ms", seed=0).fit()
+    c = Conditioning("rate", "da_stdp", reward=False, trials=10, dt="1 ms", random_state=0).fit()
     assert c.cs_response_after_ < 1.0
     assert c.weight_trace_[-1] == pytest.approx(c.weight_trace_[0], abs=1e-9)
 
 
 @pytest.mark.slow
 def test_spike_conditioning_raises_cs_response():
-    c = Conditioning("spike", "pair_stdp", trials=6, iti="300 ms", dt="0.2 ms", seed=1).fit()
+    c = Conditioning("spike", "pair_stdp", trials=6, iti="300 ms", dt="0.2 ms", random_state=1).fit()
     assert c.cs_response_before_ == 0.0
     assert c.cs_response_after_ > 25.0               # measured 59 Hz
     assert c.weight_after_ > 0.6                     # measured 0.99
@@ -37,7 +37,7 @@ def test_spike_conditioning_raises_cs_response():
 
 @pytest.mark.slow
 def test_spike_da_stdp_needs_dopamine():
-    kw = dict(iti="300 ms", reward_delay="200 ms", dopamine_pulse=1.0, dt="0.2 ms", seed=1)
+    kw = dict(iti="300 ms", reward_delay="200 ms", dopamine_pulse=1.0, dt="0.2 ms", random_state=1)
     rewarded = Conditioning("spike", "da_stdp", reward=True, trials=6, **kw).fit()
     # the same pairings without dopamine (fewer suffice: the eligibility trace never reaches w)
     unrewarded = Conditioning("spike", "da_stdp", reward=False, trials=3, **kw).fit()

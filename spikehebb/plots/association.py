@@ -86,3 +86,38 @@ def capacity(curve, ax=None, label=None):
     ax.set(xscale="log", xlabel="stored pairs P", ylabel="accuracy", ylim=(-0.02, 1.02))
     ax.legend(fontsize=8)
     return ax
+
+
+def comparison_figure(results, threshold_hz):
+    """``spikehebb compare`` on the association: recall rates, weights and capacity of both backends.
+
+    ``results`` maps a backend to its :class:`~spikehebb.results.RunResult` of the association task.
+    """
+    from matplotlib.figure import Figure
+    names = list(results)
+    has_curve = all("hetero/p" in r.arrays for r in results.values())
+    cols = 3 if has_curve else 2
+    fig = Figure(figsize=(5 * cols, 4.2))
+    axes = [fig.add_subplot(1, cols, k + 1) for k in range(cols)]
+    x = np.arange(2)
+    for k, b in enumerate(names):
+        a = results[b].arrays
+        axes[0].bar(x + (k - 0.5) * 0.38, a["recall_rates"][:, 0], 0.38, label=b, color=f"C{k}")
+        for cue, style in ((0, "-"), (1, ":")):
+            axes[1].plot(a["weight_t"], a["weight_trace"][:, cue, 0], style, color=f"C{k}",
+                         label=f"{b}: cue {'AB'[cue]}")
+        if has_curve:
+            axes[2].plot(a["hetero/p"], a["hetero/recall_accuracy"], "o-", color=f"C{k}", label=f"{b}: patterns")
+            axes[2].plot(a["hetero/p"], a["hetero/bit_accuracy"], "s--", color=f"C{k}", label=f"{b}: bits")
+    axes[0].axhline(threshold_hz, color="0.5", lw=0.8, ls="--", label="threshold")
+    axes[0].set_xticks(x, ["cue A (target 1)", "cue B (target 0)"])
+    acc = ", ".join(f"{b} {results[b].metrics['recall_accuracy']:.2f}" for b in names)
+    axes[0].set(ylabel="recall rate, weights frozen (Hz)", title=f"recall accuracy: {acc}")
+    axes[1].set(xlabel="time (s)", ylabel="w / w_max", ylim=(-0.02, 1.02), title="cue->output weights")
+    if has_curve:
+        axes[2].set(xscale="log", xlabel="stored pairs P", ylabel="accuracy", ylim=(-0.02, 1.02),
+                    title="hetero-associative recall (same pairs)")
+    for ax in axes:
+        ax.legend(fontsize=8)
+    fig.tight_layout()
+    return fig

@@ -37,8 +37,10 @@ Hebb (1949) The Organization of Behavior. Izhikevich (2007) Cereb. Cortex
 import numpy as np
 
 from ...model import DASTDP, PairSTDP
+from ...model.errors import ModelError
 from ...model.schema import Field
 from ...results import RunResult
+from .estimator import Estimator
 from .protocol import NetSpec, Protocol, responses, run_protocol, si_param, weight_history
 
 PARAMS = (
@@ -66,8 +68,8 @@ PARAMS = (
 )
 
 
-class Conditioning:
-    """CS-US pairings, then the response to the CS alone.
+class Conditioning(Estimator):
+    """CS-US pairings, then the response to the CS alone (scikit-learn-style estimator).
 
     Parameters
     ----------
@@ -75,11 +77,21 @@ class Conditioning:
     rule : {"pair_stdp", "da_stdp"}
     reward : bool
         DA-STDP only: deliver dopamine after each pairing.
-    trials : int
-    seed : int
+    trials, probes : int
+        CS-US pairings; CS-alone probes before and after them.
+    cs_duration, us_duration, iti, reward_delay, tau_c, dt : float or str
+        Seconds (or ``"400 ms"``); see :data:`PARAMS`.
+    dopamine_pulse : float
+    da_learning_rate, cs_rate, us_rate : float or str
+        Hz.
+    a_plus, a_minus : float
+    neurons : int
+        Poisson neurons of the CS and of the US.
+    w_max, w_us : float or str
+        Amperes.
+    threshold_hz : float
     target : str, optional
-    **params
-        Any key of :data:`PARAMS` (SI floats or unit strings).
+    random_state : int or None
 
     Attributes
     ----------
@@ -89,49 +101,62 @@ class Conditioning:
         Output rate during the CS-alone part of each training trial.
     weight_times_, weight_trace_ : ndarray
         Mean CS->output weight / w_max over time.
-    result_, protocol_
+    weight_after_ : float
+        Final mean CS->output weight / w_max.
+    result_, protocol_, spec_, seed_
     """
 
-    def __init__(self, backend="spike", rule="pair_stdp", *, reward=True, trials=10, seed=0, target=None,
-                 **params):
-        p = {f.name: f.default for f in PARAMS}
-        p.update(params)
-        self.p = {k: _si(k, v) for k, v in p.items()}
-        self.backend, self.rule, self.reward, self.trials = backend, rule, reward, trials
-        self.seed, self.target = seed, target
+    UNITS = {"cs_duration": "time", "us_duration": "time", "iti": "time", "reward_delay": "time",
+             "tau_c": "time", "dt": "time", "da_learning_rate": "rate", "cs_rate": "rate", "us_rate": "rate",
+             "w_max": "current", "w_us": "current"}
+
+    def __init__(self, backend="spike", rule="pair_stdp", *, reward=True, trials=10, probes=2, cs_duration=0.4,
+                 us_duration=0.2, iti=0.6, reward_delay=0.3, dopamine_pulse=0.5, tau_c=1.0, da_learning_rate=10.0,
+                 a_plus=0.02, a_minus=0.01, neurons=20, cs_rate=40.0, us_rate=40.0, w_max=80e-12, w_us=80e-12,
+                 dt=1e-4, threshold_hz=10.0, target=None, random_state=0):
+        self.backend, self.rule, self.reward, self.trials, self.probes = backend, rule, reward, trials, probes
+        self.cs_duration, self.us_duration, self.iti = cs_duration, us_duration, iti
+        self.reward_delay, self.dopamine_pulse, self.tau_c = reward_delay, dopamine_pulse, tau_c
+        self.da_learning_rate, self.a_plus, self.a_minus = da_learning_rate, a_plus, a_minus
+        self.neurons, self.cs_rate, self.us_rate, self.w_max, self.w_us = neurons, cs_rate, us_rate, w_max, w_us
+        self.dt, self.threshold_hz, self.target, self.random_state = dt, threshold_hz, target, random_state
 
     def _rule(self):
-        p = self.p
         if self.rule == "pair_stdp":
-            return PairSTDP(a_plus=p["a_plus"], a_minus=p["a_minus"])
-        return DASTDP(a_plus=p["a_plus"], a_minus=p["a_minus"], tau_c=f"{p['tau_c']} s",
-                      learning_rate=f"{p['da_learning_rate']} Hz")
+            return PairSTDP(a_plus=self.a_plus, a_minus=self.a_minus)
+        if self.rule == "da_stdp":
+            return DASTDP(a_plus=self.a_plus, a_minus=self.a_minus, tau_c=f"{self._si('tau_c')} s",
+                          learning_rate=f"{self._si('da_learning_rate')} Hz")
+        raise ModelError("rule", f"expected pair_stdp or da_stdp, got {self.rule!r}")
 
     def protocol(self):
         """Probes (CS alone), ``trials`` CS-US pairings (with dopamine for DA-STDP), probes."""
-        p = self.p
+        cs, us, iti, delay = (self._si(k) for k in ("cs_duration", "us_duration", "iti", "reward_delay"))
         proto = Protocol(1, 1)
-        for _ in range(p["probes"]):
-            proto.add(p["cs_duration"], [1], label="before").add(p["iti"])
+        for _ in range(self.probes):
+            proto.add(cs, [1], label="before").add(iti)
         for k in range(self.trials):
-            proto.add(p["cs_duration"] - p["us_duration"], [1], label="cs", trial=k)
-            proto.add(p["us_duration"], [1], [1], label="pair", trial=k)
+            proto.add(cs - us, [1], label="cs", trial=k)
+            proto.add(us, [1], [1], label="pair", trial=k)
             if self.rule == "da_stdp" and self.reward:
-                proto.reward_at(proto.duration + p["reward_delay"])
-            proto.add(max(p["iti"], p["reward_delay"] + 0.2))
-        for _ in range(p["probes"]):
-            proto.add(p["cs_duration"], [1], label="after").add(p["iti"])
+                proto.reward_at(proto.duration + delay)
+            proto.add(max(iti, delay + 0.2))
+        for _ in range(self.probes):
+            proto.add(cs, [1], label="after").add(iti)
         return proto
 
-    def fit(self):
-        """Run the whole protocol once; returns self."""
-        p = self.p
-        self.spec_ = spec = NetSpec(n_in=1, n_out=1, m=p["neurons"], m_t=p["neurons"], cue_rate=p["cs_rate"],
-                                    teacher_rate=p["us_rate"], w_max=p["w_max"], w_teacher=p["w_us"],
-                                    dt=p["dt"], neuron="lif")
+    def fit(self, X=None, y=None):
+        """Run the whole protocol once (the protocol is the data: ``X`` and ``y`` are ignored); returns self."""
+        if self.backend not in ("rate", "spike"):
+            raise ModelError("backend", f"expected rate or spike, got {self.backend!r}")
+        rule = self._rule()
+        self.spec_ = spec = NetSpec(n_in=1, n_out=1, m=self.neurons, m_t=self.neurons, cue_rate=self._si("cs_rate"),
+                                    teacher_rate=self._si("us_rate"), w_max=self._si("w_max"),
+                                    w_teacher=self._si("w_us"), dt=self._si("dt"))
         self.protocol_ = proto = self.protocol()
-        self.result_ = res = run_protocol(spec, proto, self.backend, self._rule(), seed=self.seed,
-                                          target=self.target, pulse=p["dopamine_pulse"])
+        self.seed_ = self._seed()
+        self.result_ = res = run_protocol(spec, proto, self.backend, rule, seed=self.seed_, target=self.target,
+                                          pulse=self.dopamine_pulse)
         self.cs_response_before_ = float(responses(res, proto, "before", 1).mean())
         self.cs_response_after_ = float(responses(res, proto, "after", 1).mean())
         self.trial_responses_ = responses(res, proto, "cs", 1)[:, 0]
@@ -141,17 +166,14 @@ class Conditioning:
         return self
 
     def metrics(self, prefix=""):
-        above = np.nonzero(self.trial_responses_ > self.p["threshold_hz"])[0]
+        """The task's metrics of this fit, names prefixed with ``prefix``."""
+        above = np.nonzero(self.trial_responses_ > self.threshold_hz)[0]
         return {f"{prefix}first_responding_trial": float(above[0] + 1) if len(above) else 0.0,
                 f"{prefix}cs_response_before_hz": self.cs_response_before_,
                 f"{prefix}cs_response_after_hz": self.cs_response_after_,
                 f"{prefix}cs_weight_after_over_max": self.weight_after_,
-                f"{prefix}conditioned": float(self.cs_response_before_ <= self.p["threshold_hz"]
+                f"{prefix}conditioned": float(self.cs_response_before_ <= self.threshold_hz
                                               < self.cs_response_after_)}
-
-
-def _si(name, value):
-    return si_param(PARAMS, name, value)
 
 
 VARIANTS = {"classical": ("pair_stdp", True), "da": ("da_stdp", True), "da_unrewarded": ("da_stdp", False)}
@@ -160,7 +182,7 @@ VARIANTS = {"classical": ("pair_stdp", True), "da": ("da_stdp", True), "da_unrew
 def run(params, ctx):
     """CLI entry: the chosen variant, and with ``compare`` all three."""
     from ...plots import association as plots
-    p = dict(params)
+    p = {k: si_param(PARAMS, k, v) for k, v in params.items()}
     rule, compare, reward, trials = p.pop("rule"), p.pop("compare"), p.pop("reward"), p.pop("trials")
     if ctx.quick:  # the chosen variant only; fewer trials would not condition
         compare = False
@@ -173,8 +195,8 @@ def run(params, ctx):
         if name != "main" and (r, rew) == (rule, reward):
             runs[name] = runs["main"]
             continue
-        runs[name] = Conditioning(ctx.backend, r, reward=rew, trials=trials, seed=ctx.seed, target=ctx.target,
-                                  **p).fit()
+        runs[name] = Conditioning(ctx.backend, r, reward=rew, trials=trials, random_state=ctx.seed,
+                                  target=ctx.target, **p).fit()
     main = runs["main"]
     res.metrics.update(main.metrics())
     for name, c in runs.items():

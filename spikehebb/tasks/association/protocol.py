@@ -1,20 +1,30 @@
-r"""Trial protocols and networks shared by the associative tasks.
+r"""Trial protocols and the one network of the associative tasks.
 
 A protocol is one long run cut into segments; in each segment the cue
 inputs, the teacher and (optionally) a dopamine pulse are switched on or off.
 The whole protocol becomes piecewise-constant Poisson rate tables (one row
 per ``bin``), so that a single :func:`spikehebb.backends.simulate` call runs
-every trial on either backend, and responses are read back per segment.
+every trial, and responses are read back per segment.
 
-The network (identical layout on both backends)::
+The network is one description, run unchanged by both backends::
 
-    cue (n_in * m Poisson) --plastic--> out (n_out LIF or rate units)
+    cue (n_in * m Poisson) --plastic--> out (n_out LIF)
     teach_exc (n_out * m_t Poisson) --static, exc--> out   (clamp to 1)
     teach_inh (n_out * m_t Poisson) --static, inh--> out   (clamp to 0)
 
+The spike backend runs it in Brian2; the rate backend runs the LIF outputs as
+Siegert rate units of their input's mean and variance and the spiking rule as
+its rate limit (pair STDP: the drift of Kempter, Gerstner & van Hemmen 1999,
+:func:`spikehebb.backends.rate.rules.pair_stdp_delta_w`). No parameter differs
+between the backends except the step ``dt`` (the rate units need no 0.1 ms
+step; stated in the model file's ``[rate]`` table).
+
 Input bit ``b`` is carried by the ``m`` cue neurons ``b*m ... b*m + m - 1``
 (several Poisson neurons make one input's drive reliable); teacher neurons
-``j*m_t ... j*m_t + m_t - 1`` drive output ``j``.
+``j*m_t ... j*m_t + m_t - 1`` drive output ``j``. With current synapses
+(:math:`\tau_e` = 5 ms) one bit at full weight drives an output with a mean
+current :math:`m\, r_{cue}\, \tau_e\, w_{max}`; the LIF rheobase (160 pA) in
+these units is the number of fully weighted bits an output needs to fire.
 """
 from dataclasses import dataclass, field
 
@@ -22,7 +32,7 @@ import numpy as np
 
 from ...model import LIF, Network, PoissonInput, Projection, Static
 from ...model.modulators import Modulator, Schedule
-from ...model.rate_models import RateUnits
+from ...model.units import KINDS
 
 #: Responses are averaged after this settling time at the start of a segment
 #: (rate units relax with tau = 10 ms; a LIF neuron needs a few ms to charge).
@@ -92,70 +102,42 @@ class NetSpec:
     cue_rate: float = 40.0        # Hz, an active input neuron
     teacher_rate: float = 40.0    # Hz, an active teacher neuron
     background: float = 0.0       # fraction of cue_rate on inactive inputs
-    # spike backend: weights in amperes
-    w_max: float = 80e-12
+    w_max: float = 80e-12         # A, cue->out bound
     w_init: float = 0.1           # initial weights, uniform in [0, w_init] * w_max
-    w_teacher: float = 80e-12
-    w_inhibit: float = 200e-12
-    dt: float = 1e-4
-    # rate backend: dimensionless weights onto relu units
-    rate_w_max: float = 1.0
-    rate_teacher: float = 30.0    # Hz: output rate the teacher alone produces (above threshold)
-    theta: float = 0.15           # output threshold, in units of one input bit's full drive
-    neuron: str = None            # "lif" or "rate"; default: lif on the spike, rate units on the rate backend
-
-    def bit_drive(self):
-        """Drive (Hz) onto a rate unit from one input bit at full rate and ``rate_w_max``."""
-        return self.m * self.cue_rate * self.rate_w_max
-
-    def rate_teacher_weights(self):
-        """Teacher weights onto rate units: excitation lifts an output ``rate_teacher`` Hz above
-        threshold; inhibition outweighs every input bit at full weight, twice over."""
-        per = self.m_t * self.teacher_rate
-        return ((self.theta * self.bit_drive() + self.rate_teacher) / per,
-                2 * self.n_in * self.bit_drive() / per)
+    w_teacher: float = 80e-12     # A
+    w_inhibit: float = 200e-12    # A: outweighs every cue bit, so a 0-target output stays silent
+    dt: float = 1e-4              # s
 
 
-def build_network(spec, protocol, backend, rule, weights=None, name="association", pulse=0.5):
-    """The :class:`~spikehebb.model.Network` of ``protocol`` on ``backend``.
+def build_network(spec, protocol, rule, weights=None, name="association", pulse=0.5):
+    """The :class:`~spikehebb.model.Network` of ``protocol``: the same description for both backends.
 
-    The output is LIF neurons or relu rate units (``spec.neuron``; rate
-    units run on the rate backend only). ``rule`` is the cue->out plasticity rule (a model-layer description);
-    ``weights`` (per cue->out synapse, all-to-all order) freezes given
-    weights instead of drawing initial ones. A DA-STDP rule gets a
-    dopamine modulator with pulses of ``pulse`` at ``protocol.dopamine``.
+    ``rule`` is the cue->out plasticity rule (a model-layer description);
+    ``weights`` (per cue->out synapse, all-to-all order, amperes) freezes given
+    weights instead of drawing initial ones. A DA-STDP rule gets a dopamine
+    modulator with pulses of ``pulse`` at ``protocol.dopamine``.
     """
     cue, exc, inh = protocol.tables(spec.m, spec.m_t, spec.background)
     n_cue, n_t = spec.n_in * spec.m, spec.n_out * spec.m_t
     pops = {"cue": PoissonInput(n=n_cue, rates=cue * spec.cue_rate, schedule_dt=f"{protocol.bin} s"),
             "teach_exc": PoissonInput(n=n_t, rates=exc * spec.teacher_rate, schedule_dt=f"{protocol.bin} s"),
-            "teach_inh": PoissonInput(n=n_t, rates=inh * spec.teacher_rate, schedule_dt=f"{protocol.bin} s")}
+            "teach_inh": PoissonInput(n=n_t, rates=inh * spec.teacher_rate, schedule_dt=f"{protocol.bin} s"),
+            "out": LIF(n=spec.n_out, t_ref="2 ms")}
+    amp = KINDS["current"]
     t_i = np.arange(n_t)
     t_j = t_i // spec.m_t
-    if (spec.neuron or ("lif" if backend == "spike" else "rate")) == "lif":
-        # LIF output on either backend (the rate backend runs it through its f-I curve)
-        from brian2 import amp
-        pops["out"] = LIF(n=spec.n_out, t_ref="2 ms")
-        w_max, w_hi = spec.w_max * amp, spec.w_init * spec.w_max * amp
-        teach_w, inh_w = spec.w_teacher * amp, spec.w_inhibit * amp
-        scale = amp
-    else:
-        # relu units whose threshold (negative bias) is theta times one input bit's full drive
-        pops["out"] = RateUnits(n=spec.n_out, transfer="relu", tau="10 ms", bias=-spec.theta * spec.bit_drive())
-        w_max, w_hi = spec.rate_w_max, spec.w_init * spec.rate_w_max
-        teach_w, inh_w = spec.rate_teacher_weights()
-        scale = 1.0
     if weights is None:
-        plastic = Projection(pre="cue", post="out", rule=rule, w_init=0 * scale, w_init_high=w_hi, w_max=w_max)
+        plastic = Projection(pre="cue", post="out", rule=rule, w_init=0 * amp,
+                             w_init_high=spec.w_init * spec.w_max * amp, w_max=spec.w_max * amp)
     else:
         i, j = np.divmod(np.arange(n_cue * spec.n_out), spec.n_out)
         plastic = Projection(pre="cue", post="out", connectivity="indices", i=i, j=j,
-                             w_init=np.asarray(weights, float) * scale, w_max=w_max, rule=Static())
+                             w_init=np.asarray(weights, float) * amp, w_max=spec.w_max * amp, rule=Static())
     projs = {"cue_out": plastic,
              "teach_exc_out": Projection(pre="teach_exc", post="out", connectivity="indices", i=t_i, j=t_j,
-                                         w_init=teach_w),
+                                         w_init=spec.w_teacher * amp),
              "teach_inh_out": Projection(pre="teach_inh", post="out", connectivity="indices", i=t_i, j=t_j,
-                                         receptor="inh", w_init=inh_w)}
+                                         receptor="inh", w_init=spec.w_inhibit * amp)}
     mods = {}
     if getattr(rule, "TYPE", None) == "da_stdp":
         # no reward at all: one pulse of size 0 (a schedule needs at least one time)
@@ -179,7 +161,7 @@ def run_protocol(spec, protocol, backend, rule, *, seed=0, target=None, weights=
                  progress=False):
     """Simulate ``protocol``; returns the :class:`~spikehebb.results.RunResult`."""
     from ...backends import simulate
-    net = build_network(spec, protocol, backend, rule, weights, pulse=pulse)
+    net = build_network(spec, protocol, rule, weights, pulse=pulse)
     if backend == "spike" and target is None:
         target = "numpy"  # each call builds a new network: compiling per call costs more than it saves
     return simulate(net, backend, seed=seed, target=target, progress=progress)

@@ -2,122 +2,145 @@ r"""Task ``association``: supervised Hebbian association and hetero-associative 
 
 The textbook two-input, one-output association (Hebb 1949): cue [1, 0] is
 paired with output 1 and cue [0, 1] with output 0, the output clamped by a
-teacher while the cue->output synapses learn; afterwards each cue alone
-evokes its output. Rate backend: relu rate units with Oja's rule (Hebb with
-activity-dependent decay, so weights stay bounded) or plain Hebb bounded by
-``w_max``; spike backend: LIF neurons with additive pair STDP, the teacher's
-Poisson spikes driving the output neuron. See :mod:`.assoc_learners` for the
-rules and the scikit-learn-like classes (:class:`Association`,
-:class:`HeteroAssociativeMemory`).
+teacher while the cue->output synapses learn by additive pair STDP;
+afterwards each cue alone evokes its output. With ``hetero = true`` the run
+also stores P random sparse input patterns mapped to P random output
+patterns (a Willshaw net) and reports recall as P grows. See
+:mod:`.learners` for the rule, its rate limit and the estimator
+(:class:`~.learners.Association`), :mod:`.protocol` for the network.
 
-With ``hetero = true`` the run also stores P random sparse input patterns
-mapped to P random output patterns (plain Hebb bounded by ``w_max`` on the
-rate backend: a Willshaw net; pair STDP on the spike backend) and reports the
-recall accuracy as P grows.
+One description, one parameter set: both backends run the same network
+(LIF outputs, pair STDP; the rate backend through the Siegert rate and the
+rule's Kempter drift) with the same values. The model file's backend tables
+change only the rate step (``[rate.task] dt``) and, for time, the P values
+that the spike backend runs (``[spike.task] hetero_p``); the metric names are
+the same on both backends. ``spikehebb compare`` (:func:`compare`) runs the
+same cues and patterns on both and reports them side by side.
 
-Metrics: ``recall_accuracy`` (both cue/output pairs recalled, weights frozen),
-``cs_response_before_hz`` / ``cs_response_after_hz`` (output rate to the cue
-paired with output 1, alone, before and after learning),
-``cue_b_response_after_hz`` (the cue paired with 0), ``weight_a_over_max`` /
-``weight_b_over_max``, and ``hetero_recall_accuracy_p{P}`` per P.
+Metrics: ``recall_accuracy`` (both cue/output pairs recalled, weights
+frozen), ``recall_rate_a_hz`` / ``recall_rate_b_hz`` (frozen recall rates),
+``cs_response_before_hz`` / ``cs_response_after_hz`` (output rate to cue A,
+alone, before and after learning, in the learning run),
+``cue_b_response_before_hz`` / ``cue_b_response_after_hz``,
+``weight_a_over_max`` / ``weight_b_over_max``, and per P
+``hetero_recall_accuracy_p{P}`` (whole patterns), ``hetero_bit_accuracy_p{P}``
+and ``hetero_spurious_bits_p{P}`` (wrong 1s per recalled pattern).
 """
+import os
+
 import numpy as np
 
+from ...model import PairSTDP
 from ...model.schema import Field
 from ...results import RunResult
+from .learners import Association, capacity_curve
 from .protocol import si_param
-from .learners import Association, HeteroAssociativeMemory, capacity_curve, default_rule
 
-__all__ = ["Association", "HeteroAssociativeMemory", "capacity_curve", "PARAMS", "run"]
+__all__ = ["PARAMS", "run", "compare", "textbook", "hetero"]
 
 PARAMS = (
     Field("epochs", "int", 5, positive=True, doc="presentations of each pair"),
     Field("trial", "time", "500 ms", positive=True, doc="teacher-clamped presentation"),
     Field("probe", "time", "300 ms", positive=True, doc="cue-alone recall probe"),
     Field("iti", "time", "100 ms", positive=True, doc="silent gap after every presentation"),
-    Field("rate_rule", "str", "oja", choices=("oja", "hebb"), doc="rate backend rule"),
-    Field("learning_rate", "float", None, positive=True, doc="rate rule eta (default: oja 5e-5, hebb 1e-3)"),
-    Field("a_plus", "float", 0.02, nonnegative=True, doc="spike backend STDP"),
-    Field("a_minus", "float", 0.01, nonnegative=True),
+    Field("a_plus", "float", 0.02, nonnegative=True, doc="pair STDP, fraction of w_max per pairing"),
+    Field("a_minus", "float", 0.01, nonnegative=True, doc="A+ tau+ > A- tau-: co-activity potentiates"),
     Field("neurons", "int", 20, positive=True, doc="Poisson neurons per input bit and per teacher"),
     Field("cue_rate", "rate", "40 Hz", positive=True),
     Field("teacher_rate", "rate", "40 Hz", positive=True),
-    Field("w_max", "current", "80 pA", positive=True, doc="spike backend weight bound"),
+    Field("w_max", "current", "80 pA", positive=True, doc="cue->output weight bound"),
     Field("w_teacher", "current", "80 pA", positive=True),
     Field("dt", "time", "0.1 ms", positive=True),
-    Field("theta", "float", 0.15, nonnegative=True, doc="rate units: threshold in input-bit drives"),
     Field("threshold_hz", "float", 10.0, nonnegative=True, doc="an output above this rate reads as 1"),
     Field("hetero", "bool", True, doc="also run the hetero-associative capacity sweep"),
-    Field("hetero_p", "raw", [2, 4, 8, 16, 32, 64], doc="numbers of stored pairs (rate backend)"),
-    Field("hetero_p_spike", "raw", [1, 2, 4, 8], doc="numbers of stored pairs (spike backend)"),
-    Field("hetero_n", "int", 40, positive=True, doc="input and output bits (rate backend)"),
-    Field("hetero_n_spike", "int", 20, positive=True, doc="input and output bits (spike backend)"),
+    Field("hetero_p", "raw", [2, 4, 8, 16, 32], doc="numbers of stored pairs"),
+    Field("hetero_n", "int", 40, positive=True, doc="input and output bits"),
     Field("hetero_active", "int", 4, positive=True, doc="active bits per pattern"),
-    Field("hetero_theta", "float", 0.75, positive=True, doc="rate: threshold as a fraction of the active bits"),
-    Field("hetero_learning_rate", "float", 0.01, positive=True, doc="rate: Hebb eta"),
-    Field("hetero_neurons_spike", "int", 5, positive=True, doc="spike: Poisson neurons per bit"),
-    Field("hetero_w_max", "current", "100 pA", positive=True, doc="spike: weight bound"),
+    Field("hetero_neurons", "int", 5, positive=True, doc="Poisson neurons per input bit"),
+    Field("hetero_w_max", "current", "50 pA", positive=True, doc="weight bound: sets how many bits fire an output"),
+    Field("hetero_epochs", "int", 4, positive=True, doc="presentations of each pattern pair"),
 )
 
 CUES = np.eye(2, dtype=int)
 TARGETS = np.array([[1], [0]])
 
 
+def check(params, network, where):
+    """The P values are a list of positive ints that fit the pattern size."""
+    from ...model.errors import ModelError
+    ps = params["hetero_p"]
+    if not isinstance(ps, list) or not ps or not all(isinstance(v, int) and not isinstance(v, bool) and v > 0
+                                                     for v in ps):
+        raise ModelError(f"{where}.hetero_p", f"expected a non-empty list of positive ints, got {ps!r}")
+    if params["hetero_active"] > params["hetero_n"]:
+        raise ModelError(f"{where}.hetero_active", f"at most hetero_n = {params['hetero_n']}")
+
+
 def _si(p, k):
     return si_param(PARAMS, k, p[k])
 
 
+def _common(p, ctx):
+    return dict(backend=ctx.backend, rule=PairSTDP(a_plus=p["a_plus"], a_minus=p["a_minus"]),
+                trial=_si(p, "trial"), probe=_si(p, "probe"), iti=_si(p, "iti"), threshold_hz=p["threshold_hz"],
+                teacher_neurons=p["neurons"], cue_rate=_si(p, "cue_rate"), teacher_rate=_si(p, "teacher_rate"),
+                w_teacher=_si(p, "w_teacher"), dt=_si(p, "dt"), target=ctx.target, random_state=ctx.seed)
+
+
 def textbook(p, ctx):
     """The two-cue association on ``ctx.backend``; returns the fitted :class:`Association`."""
-    rule = default_rule(ctx.backend, p["rate_rule"], p["learning_rate"], p["a_plus"], p["a_minus"])
-    assoc = Association(ctx.backend, rule=rule, epochs=p["epochs"], trial=_si(p, "trial"), probe=_si(p, "probe"),
-                        iti=_si(p, "iti"), threshold_hz=p["threshold_hz"], seed=ctx.seed, target=ctx.target,
-                        m=p["neurons"], m_t=p["neurons"], cue_rate=_si(p, "cue_rate"),
-                        teacher_rate=_si(p, "teacher_rate"), w_max=_si(p, "w_max"),
-                        w_teacher=_si(p, "w_teacher"), dt=_si(p, "dt"), theta=p["theta"])
-    return assoc.fit(CUES, TARGETS)
+    a = Association(epochs=p["epochs"], neurons=p["neurons"], w_max=_si(p, "w_max"), **_common(p, ctx))
+    return a.fit(CUES, TARGETS)
 
 
-def hetero(p, ctx):
-    """Capacity sweep on ``ctx.backend``: dict of arrays (see :func:`capacity_curve`)."""
-    k = p["hetero_active"]
-    common = dict(backend=ctx.backend, seed=ctx.seed, threshold_hz=p["threshold_hz"],
-                  cue_rate=_si(p, "cue_rate"), teacher_rate=_si(p, "teacher_rate"), dt=_si(p, "dt"))
-    if ctx.backend == "rate":
-        p_values, n = p["hetero_p"], p["hetero_n"]
-        kw = dict(m=1, m_t=1, theta=p["hetero_theta"] * k,
-                  rule=default_rule("rate", "hebb", p["hetero_learning_rate"]))
-    else:
-        p_values, n = p["hetero_p_spike"], p["hetero_n_spike"]
-        kw = dict(m=p["hetero_neurons_spike"], m_t=p["neurons"], w_max=_si(p, "hetero_w_max"),
-                  w_teacher=_si(p, "w_teacher"), target=ctx.target,
-                  rule=default_rule("spike", a_plus=p["a_plus"], a_minus=p["a_minus"]))
+def hetero(p, ctx, p_values=None):
+    """Capacity sweep on ``ctx.backend``: dict of arrays (see :func:`.learners.capacity_curve`)."""
+    n, k = p["hetero_n"], p["hetero_active"]
+    est = Association(epochs=p["hetero_epochs"], neurons=p["hetero_neurons"], w_max=_si(p, "hetero_w_max"),
+                      probes=False, **_common(p, ctx))
+    p_values = list(p["hetero_p"] if p_values is None else p_values)
     if ctx.quick:
         p_values = p_values[: max(2, len(p_values) - 2)]
-    curve = capacity_curve(list(p_values), n, n, k, k, **common, **kw)
+    curve = capacity_curve(est, p_values, n, n, k, k, seed=ctx.seed)
     curve["n"] = np.asarray(n)
     return curve
+
+
+def _metrics(a, recall_rates, curve):
+    recalled = (recall_rates > a.threshold_hz).astype(int)
+    m = dict(recall_accuracy=float(np.mean(np.all(recalled == TARGETS, axis=1))),
+             recall_rate_a_hz=float(recall_rates[0, 0]), recall_rate_b_hz=float(recall_rates[1, 0]),
+             cs_response_before_hz=float(a.rates_before_[0, 0]), cs_response_after_hz=float(a.rates_after_[0, 0]),
+             cue_b_response_before_hz=float(a.rates_before_[1, 0]),
+             cue_b_response_after_hz=float(a.rates_after_[1, 0]),
+             weight_a_over_max=float(a.weights_[0, 0]), weight_b_over_max=float(a.weights_[1, 0]))
+    if curve is not None:
+        for i, P in enumerate(curve["p"]):
+            m[f"hetero_recall_accuracy_p{P}"] = float(curve["recall_accuracy"][i])
+            m[f"hetero_bit_accuracy_p{P}"] = float(curve["bit_accuracy"][i])
+            m[f"hetero_spurious_bits_p{P}"] = float(curve["spurious_bits"][i])
+    return m
+
+
+def _quick(params, ctx):
+    p = dict(params)
+    if ctx.quick:
+        p["epochs"] = max(2, p["epochs"] // 2)
+    return p
 
 
 def run(params, ctx):
     """CLI entry: the textbook association, then (``hetero``) the capacity sweep."""
     from ...plots import association as plots
-    p = dict(params)
-    if ctx.quick:
-        p["epochs"] = max(2, p["epochs"] // 2)
+    p = _quick(params, ctx)
     a = textbook(p, ctx)
-    recalled_rates = a.recall_rates(CUES)
-    recalled = (recalled_rates > a.threshold_hz).astype(int)
+    recall_rates = a.recall(CUES)
+    curve = hetero(p, ctx) if p["hetero"] else None
     res = RunResult()
-    res.metrics.update(
-        recall_accuracy=float(np.mean(np.all(recalled == TARGETS, axis=1))),
-        cs_response_before_hz=float(a.rates_before_[0, 0]), cs_response_after_hz=float(a.rates_after_[0, 0]),
-        cue_b_response_before_hz=float(a.rates_before_[1, 0]), cue_b_response_after_hz=float(a.rates_after_[1, 0]),
-        recall_rate_a_hz=float(recalled_rates[0, 0]), recall_rate_b_hz=float(recalled_rates[1, 0]),
-        weight_a_over_max=float(a.weights_[0, 0]), weight_b_over_max=float(a.weights_[1, 0]))
+    res.metrics.update(_metrics(a, recall_rates, curve))
     res.arrays.update({"weights": a.weights_, "weight_t": a.weight_times_, "weight_trace": a.weight_trace_,
                        "rates_before": a.rates_before_, "rates_after": a.rates_after_,
-                       "recall_rates": recalled_rates})
+                       "recall_rates": recall_rates})
     res.weights["cue_out"] = a.result_.weights["cue_out"]
     labels = [["cue A [1,0] (target 1)"], ["cue B [0,1] (target 0)"]]
     res.figures["weights"] = plots.bit_weight_traces(a.weight_times_, a.weight_trace_, labels=labels).figure
@@ -126,12 +149,57 @@ def run(params, ctx):
     if ctx.backend == "spike":
         res.spikes["out"] = a.test_result_.spikes["out"]
         res.figures["raster"] = plots.trial_raster(a.test_result_, a.test_protocol_, ["test"]).figure
-    if p["hetero"]:
-        curve = hetero(p, ctx)
-        for P, acc, bits in zip(curve["p"], curve["recall_accuracy"], curve["bit_accuracy"]):
-            res.metrics[f"hetero_recall_accuracy_p{P}"] = float(acc)
-            res.metrics[f"hetero_bit_accuracy_p{P}"] = float(bits)
-        res.arrays.update({f"hetero/{k}": v for k, v in curve.items()})
+    if curve is not None:
+        res.arrays.update({f"hetero/{k}": v for k, v in curve.items() if k != "recalled"})
+        res.arrays.update({f"hetero/recalled_p{P}": r for P, r in zip(curve["p"], curve["recalled"])})
         res.figures["capacity"] = plots.capacity(curve, label=f"{ctx.backend}:").figure
     res.info.update(rule=type(a.rule_).__name__, epochs=p["epochs"])
     return res
+
+
+def compare(load, ctx, options=None):
+    """``spikehebb compare``: both backends on the same cues and pattern pairs (hook of :mod:`spikehebb.tasks`).
+
+    ``OUT/rate/`` and ``OUT/spike/`` are ordinary run folders; ``OUT/compare.json``
+    holds ``{"rate": metrics, "spike": metrics, "agreement": {...}}`` and
+    ``OUT/compare.png`` recall rates, weights and capacity side by side. Both
+    sides run the P values of the spike backend's table (the rate backend alone
+    runs more), so every P is compared on the same pattern pairs
+    (:func:`.learners.pattern_pairs`); the textbook cues and the seed are the
+    same anyway. Agreement: ``recall_agree`` (fraction of the two cues' outputs
+    recalled alike), ``recall_rate_a_rel_error`` (frozen recall rate of cue A,
+    relative to the spike backend's), ``weight_a_diff`` / ``weight_b_diff``
+    (rate - spike, in w_max) and per P ``hetero_bit_agreement_p{P}`` (fraction
+    of recalled bits alike) and ``hetero_recall_accuracy_diff_p{P}`` (rate - spike).
+    """
+    import sys
+
+    from ...plots.association import comparison_figure
+    from ...results import save_figure, write_json
+    from ..sides import run_side
+    loaded = {b: load(b) for b in ("rate", "spike")}
+    spike_p = loaded["spike"][1]["hetero_p"]
+    runs = {}
+    for b in ("rate", "spike"):
+        model, params = loaded[b]
+        runs[b] = run_side(sys.modules[__name__], model, dict(params, hetero_p=spike_p), ctx,
+                           os.path.join(ctx.out_dir, b), backend=b)
+    report = {b: {**s["metrics"], "wall_seconds": s["wall_seconds"]} for b, (_, s) in runs.items()}
+    rate, spike = (runs[b][0].arrays for b in ("rate", "spike"))
+    th = loaded["spike"][1]["threshold_hz"]
+    rr, rs = rate["recall_rates"], spike["recall_rates"]
+    m_r, m_s = report["rate"], report["spike"]
+    agree = {"recall_agree": float(np.mean((rr > th) == (rs > th))),
+             "recall_rate_a_rel_error": float(abs(rr[0, 0] - rs[0, 0]) / rs[0, 0]) if rs[0, 0] else float("nan"),
+             "weight_a_diff": m_r["weight_a_over_max"] - m_s["weight_a_over_max"],
+             "weight_b_diff": m_r["weight_b_over_max"] - m_s["weight_b_over_max"]}
+    for P in spike.get("hetero/p", []):
+        agree[f"hetero_bit_agreement_p{P}"] = float(np.mean(rate[f"hetero/recalled_p{P}"]
+                                                            == spike[f"hetero/recalled_p{P}"]))
+        agree[f"hetero_recall_accuracy_diff_p{P}"] = (m_r[f"hetero_recall_accuracy_p{P}"]
+                                                      - m_s[f"hetero_recall_accuracy_p{P}"])
+    report["agreement"] = agree
+    write_json(os.path.join(ctx.out_dir, "compare.json"), report)
+    save_figure(os.path.join(ctx.out_dir, "compare.png"),
+                comparison_figure({b: r for b, (r, _) in runs.items()}, th))
+    return report
