@@ -1,6 +1,7 @@
 """Association task: one network description (LIF outputs, pair STDP) on both backends.
 
-The two-cue association recalls both pairs on both backends; the
+The two-cue association recalls both pairs (on both backends:
+tests/test_conformance.py); the
 hetero-associative memory recalls few pairs perfectly and degrades by
 spurious bits (Willshaw crosstalk) as pairs grow; the estimator follows
 scikit-learn's conventions. Margins are against values measured with these
@@ -14,7 +15,7 @@ import pytest
 from spikehebb.model.errors import ModelError
 from spikehebb.tasks import Context, load_task
 from spikehebb.tasks.association.learners import Association, capacity_curve, pattern_pairs
-from spikehebb.tasks.association.task import PARAMS, compare, run
+from spikehebb.tasks.association.task import PARAMS, run
 
 CUES = np.eye(2, dtype=int)
 TARGETS = np.array([[1], [0]])
@@ -36,19 +37,6 @@ def test_rate_association_recalls_both_pairs():
     assert a.weights_[1, 0] == pytest.approx(a.weight_trace_[0, 1, 0], rel=0.01) and a.weights_[1, 0] < 0.1
 
 
-@pytest.mark.slow  # a Brian2 run of 7 s of network time, and a recall run
-def test_spike_association_recalls_both_pairs():
-    a = Association("spike", epochs=3, dt=2e-4, random_state=1).fit(CUES, TARGETS)
-    assert np.all(a.rates_before_ == 0.0)
-    # STDP with the teacher: paired weight near the bound (measured 0.99), other unchanged (0.054)
-    assert a.weights_[0, 0] > 0.8
-    assert a.weights_[1, 0] < 0.15
-    rates = a.recall(CUES)
-    assert rates[0, 0] > 30.0      # measured 50 Hz
-    assert rates[1, 0] == 0.0
-    np.testing.assert_array_equal((rates > a.threshold_hz).astype(int), TARGETS)
-
-
 @pytest.mark.slow  # 15 s: P = 2 and P = 32 pattern pairs on the rate backend
 def test_hetero_recall_falls_as_pairs_grow():
     est = Association("rate", epochs=4, neurons=5, w_max=50e-12, probes=False, dt=1e-3)
@@ -56,8 +44,15 @@ def test_hetero_recall_falls_as_pairs_grow():
     assert curve["recall_accuracy"][0] == 1.0
     assert curve["recall_accuracy"][1] < 0.6          # measured 0.28 (Willshaw crosstalk)
     assert curve["bit_accuracy"][1] > 0.9             # measured 0.96
-    # crosstalk adds spurious 1s; no stored bit is lost (measured 1.5 spurious per pattern, 0 missed)
-    assert curve["spurious_bits"][1] > 0.5 and np.all(curve["missed_bits"] == 0)
+    # crosstalk adds spurious 1s; no stored bit is lost
+    assert np.all(curve["missed_bits"] == 0)
+    # Willshaw estimate: a synapse is set once its bits met in a pair, q = 1 - (1 - (k/n)^2)^P; an
+    # output outside the target fires when >= 3 of the cue's k = 4 synapses onto it are set (the mean
+    # drive of 3.2 set bits reaches the rheobase, fluctuations fire it at 3), so the spurious bits per
+    # pattern are (n - k) P(>= 3 of 4 set): 2.4 at P = 32 (measured 3.0)
+    q = 1 - (1 - (4 / 40) ** 2) ** 32
+    expected = 36 * (4 * q ** 3 * (1 - q) + q ** 4)
+    assert 0.5 * expected < curve["spurious_bits"][1] < 2 * expected
 
 
 def test_pattern_pairs_depend_on_seed_and_p_only():
@@ -98,6 +93,13 @@ def test_bad_inputs_are_one_line_errors():
         Association("rate", random_state="x", dt=1e-3, epochs=1).fit(CUES, TARGETS)
 
 
+@pytest.mark.parametrize("value, match", [("[0, 2]", "hetero_p: expected a non-empty list of positive ints"),
+                                          ("'many'", "hetero_p: expected a non-empty list")])
+def test_bad_model_values(models_dir, value, match):
+    with pytest.raises(ModelError, match=match):
+        load_task(models_dir / "association.toml", [f"task.hetero_p={value}"], backend="rate")
+
+
 def test_one_parameter_set_for_both_backends(models_dir):
     """The backend tables change only the step (rate) and the P values run (spike)."""
     (_, rate), (_, spike) = (load_task(models_dir / "association.toml", backend=b) for b in ("rate", "spike"))
@@ -119,21 +121,23 @@ def test_model_file_and_cli_entry(models_dir):
     assert {"weights", "cue_response", "capacity"} <= set(res.figures)
 
 
-@pytest.mark.slow  # both backends: Brian2 runs of about 10 s of network time
-def test_compare_same_cues_both_backends(models_dir, tmp_path):
-    sets = ["task.epochs=3", "task.hetero_p=[2, 8]", "task.hetero_epochs=2"]
-    ctx = Context(seed=0, target="numpy", out_dir=str(tmp_path), progress=False, model_name="association")
-    report = compare(lambda b: load_task(models_dir / "association.toml", sets, backend=b), ctx)
+@pytest.mark.slow  # both backends: Brian2 runs of about 8 s of network time
+def test_cli_compare_same_cues_both_backends(models_dir, tmp_path, capsys):
+    from spikehebb import cli
+    out = tmp_path / "cmp"
+    sets = ["task.epochs=3", "task.hetero_p=[2, 8]", "spike.task.hetero_p=[2, 8]"]
+    code = cli.main(["compare", str(models_dir / "association.toml"), "--seed", "0", "--out", str(out),
+                     "--no-progress"] + [a for s in sets for a in ("--set", s)])
+    assert code == 0
+    report = json.loads((out / "compare.json").read_text())
     assert list(report) == ["rate", "spike", "agreement"]
-    # the same metric names on both backends
-    assert set(report["rate"]) == set(report["spike"])
+    assert set(report["rate"]) == set(report["spike"])  # the same metric names on both backends
     assert report["rate"]["recall_accuracy"] == report["spike"]["recall_accuracy"] == 1.0
     ag = report["agreement"]
     assert ag["recall_agree"] == 1.0
     assert ag["recall_rate_a_rel_error"] < 0.3        # measured
     assert abs(ag["weight_a_diff"]) < 0.2              # both near the bound (measured)
     assert ag["hetero_bit_agreement_p2"] == 1.0 and ag["hetero_bit_agreement_p8"] > 0.95
-    data = json.loads((tmp_path / "compare.json").read_text())
-    assert data["agreement"]["recall_agree"] == 1.0
-    assert (tmp_path / "compare.png").read_bytes()[:4] == b"\x89PNG"
-    assert (tmp_path / "rate" / "summary.json").exists() and (tmp_path / "spike" / "summary.json").exists()
+    assert (out / "compare.png").read_bytes()[:4] == b"\x89PNG"
+    assert (out / "rate" / "summary.json").exists() and (out / "spike" / "summary.json").exists()
+    assert "recall_agree=1" in capsys.readouterr().out

@@ -263,3 +263,26 @@ def test_modern_and_dense_memories_recall_beyond_hebbian_capacity(backend, unit,
     states, _ = mem.recall(cues)
     assert np.mean(overlap(states, x) == 1.0) >= 0.9
 
+
+
+# the association family's tasks: one network description, each backend at its own step
+_TASK_DT = {"spike": "0.2 ms", "rate": "1 ms"}
+
+
+@pytest.mark.slow  # spike side: a Brian2 run of 5 s of network time and a recall run
+def test_association_task_recalls_both_pairs(backend):
+    # teacher-clamped pair STDP: cue A's synapses grow towards w_max, cue B's see a silenced output
+    from spikehebb.tasks.association.learners import Association
+    cues, targets = np.eye(2, dtype=int), np.array([[1], [0]])
+    a = Association(backend, epochs=3, dt=_TASK_DT[backend], random_state=1).fit(cues, targets)
+    np.testing.assert_array_equal(a.predict(cues), targets)
+    assert a.weights_[0, 0] > 0.8 and a.weights_[1, 0] < 0.15  # measured 0.99 / 0.054 (spike), 1.0 / 0.054 (rate)
+
+
+@pytest.mark.slow  # spike side: a Brian2 run of 6.6 s of network time
+def test_conditioning_task_raises_cs_response(backend):
+    # classical (delay) conditioning by pair STDP: the CS alone drives the output only after the pairings
+    from spikehebb.tasks.association.conditioning import Conditioning
+    c = Conditioning(backend, "pair_stdp", trials=6, iti="300 ms", dt=_TASK_DT[backend], random_state=1).fit()
+    assert c.cs_response_before_ < 1.0 and c.trial_responses_[0] < 1.0
+    assert c.cs_response_after_ > 25.0 and c.weight_after_ > 0.6  # measured 59 Hz / 0.99 (spike), 51 Hz / 1.0 (rate)

@@ -94,12 +94,14 @@ class Association(Estimator):
     def __init__(self, backend="rate", *, rule=None, epochs=5, trial=0.5, probe=0.3, iti=0.1, threshold_hz=10.0,
                  shuffle=True, probes=True, neurons=20, teacher_neurons=20, cue_rate=40.0, teacher_rate=40.0,
                  w_max=80e-12, w_teacher=80e-12, dt=1e-4, target=None, random_state=0):
-        self.backend, self.rule, self.epochs, self.trial, self.probe, self.iti = backend, rule, epochs, trial, probe, iti
+        # stored as given (scikit-learn): fit() converts and checks them
+        self.backend, self.rule, self.epochs = backend, rule, epochs
+        self.trial, self.probe, self.iti = trial, probe, iti
         self.threshold_hz, self.shuffle, self.probes = threshold_hz, shuffle, probes
-        self.neurons, self.teacher_neurons, self.cue_rate, self.teacher_rate = neurons, teacher_neurons, cue_rate, \
-            teacher_rate
-        self.w_max, self.w_teacher, self.dt, self.target, self.random_state = w_max, w_teacher, dt, target, \
-            random_state
+        self.neurons, self.teacher_neurons = neurons, teacher_neurons
+        self.cue_rate, self.teacher_rate = cue_rate, teacher_rate
+        self.w_max, self.w_teacher, self.dt = w_max, w_teacher, dt
+        self.target, self.random_state = target, random_state
 
     def _add_probes(self, proto, cues, label):
         for c in cues:
