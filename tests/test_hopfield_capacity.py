@@ -114,7 +114,7 @@ def test_finite_size_fit_recovers_a_known_law():
     assert fit["alpha_inf"] == pytest.approx(0.138, abs=1e-6) and fit["b"] == pytest.approx(0.8, abs=1e-4)
 
 
-@pytest.mark.parametrize("n", [100, 200, 400])
+@pytest.mark.parametrize("n", [100, 200, pytest.param(400, marks=pytest.mark.slow)])  # N = 400: ~4 CPU-s
 def test_storkey_keeps_all_patterns_fixed_up_to_n_over_sqrt_2_ln_n(n):
     # the probability that all stored patterns are exact fixed points falls through 1/2 within
     # 10 % of P = N / sqrt(2 ln N) (Storkey 1997): above 1/2 at 0.9 times the law, below at 1.1
