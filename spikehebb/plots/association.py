@@ -122,17 +122,3 @@ def comparison_figure(results, threshold_hz):
     fig.tight_layout()
     return fig
 
-
-def conditioning_comparison(results):
-    """``spikehebb compare`` on conditioning: mean CS weight of each variant, one panel per backend."""
-    from matplotlib.figure import Figure
-    fig = Figure(figsize=(5 * len(results), 4))
-    for k, (backend, res) in enumerate(results.items()):
-        ax = fig.add_subplot(1, len(results), k + 1)
-        names = [n[: -len("/weight")] for n in res.arrays if n.endswith("/weight")]
-        for name in names if len(names) == 1 else [n for n in names if n != "main"]:
-            ax.plot(res.arrays[f"{name}/weight_t"], res.arrays[f"{name}/weight"], label=name.replace("_", " "))
-        ax.set(xlabel="time (s)", ylabel="mean CS weight / w_max", ylim=(-0.02, 1.02), title=backend)
-        ax.legend(fontsize=8)
-    fig.tight_layout()
-    return fig

@@ -24,8 +24,7 @@ Both backends run the same description with the same values (the network of
 :mod:`.protocol`): the spike backend in Brian2, the rate backend through the
 LIF Siegert rate and the rules' rate limits; the model file's ``[rate.task]``
 sets only the rate step. :class:`Conditioning` is the estimator
-(scikit-learn conventions, see :mod:`.estimator`); ``spikehebb compare``
-(:func:`compare`) runs the protocol on both backends side by side.
+(scikit-learn conventions, see :mod:`.estimator`).
 
 Metrics: ``cs_response_before_hz`` / ``cs_response_after_hz`` (output rate
 to the CS alone, probes before and after training in the same run), and
@@ -221,37 +220,3 @@ def run(params, ctx):
     res.info.update(trials=trials, rule=rule, variants=list(runs))
     return res
 
-
-def compare(load, ctx, options=None):
-    """``spikehebb compare``: the same protocol and seed on both backends (hook of :mod:`spikehebb.tasks`).
-
-    ``OUT/rate/`` and ``OUT/spike/`` are ordinary run folders; ``OUT/compare.json``
-    holds both sides' metrics and ``agreement``: per variant ``{v}cs_response_after_rel_error``
-    (rate against spike), ``{v}first_responding_trial_diff`` (rate - spike) and
-    ``{v}same_outcome`` (1 when both backends condition, or both do not);
-    ``OUT/compare.png`` the mean CS weight of every variant on both backends.
-    """
-    import os
-    import sys
-
-    from ...plots.association import conditioning_comparison
-    from ...results import save_figure, write_json
-    from ..sides import run_side
-    runs = {}
-    for b in ("rate", "spike"):
-        model, params = load(b)
-        runs[b] = run_side(sys.modules[__name__], model, params, ctx, os.path.join(ctx.out_dir, b), backend=b)
-    report = {b: {**s["metrics"], "wall_seconds": s["wall_seconds"]} for b, (_, s) in runs.items()}
-    r, s = report["rate"], report["spike"]
-    agree = {}
-    for v in [""] + [f"{k}_" for k in VARIANTS if f"{k}_conditioned" in s]:
-        after = s[f"{v}cs_response_after_hz"]
-        agree[f"{v}cs_response_after_rel_error"] = (abs(r[f"{v}cs_response_after_hz"] - after) / after
-                                                    if after else float("nan"))
-        agree[f"{v}first_responding_trial_diff"] = r[f"{v}first_responding_trial"] - s[f"{v}first_responding_trial"]
-        agree[f"{v}same_outcome"] = float(r[f"{v}conditioned"] == s[f"{v}conditioned"])
-    report["agreement"] = agree
-    write_json(os.path.join(ctx.out_dir, "compare.json"), report)
-    save_figure(os.path.join(ctx.out_dir, "compare.png"),
-                conditioning_comparison({b: res for b, (res, _) in runs.items()}))
-    return report
