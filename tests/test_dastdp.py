@@ -4,7 +4,8 @@ import pytest
 
 from plasticity_net import DT, W_MAX, forced_pairs_network
 from spikehebb.backends import simulate
-from spikehebb.model import DASTDP, Modulator, Schedule
+from spikehebb.model import DASTDP, Modulator, Network, PoissonInput, Projection, Schedule
+from stdp_reference import da_stdp
 
 A_PLUS, TAU_PLUS, TAU_C, TAU_D, ETA, AMOUNT = 0.5, 0.02, 1.0, 0.2, 2.0, 0.5
 T_PRE, LAG = 0.0100, 0.0050  # one pre-before-post pairing
@@ -38,7 +39,8 @@ def test_no_dopamine_no_weight_change():
 @pytest.mark.parametrize("t_pulse", [0.5, pytest.param(0.5053, marks=pytest.mark.slow),
                                      pytest.param(1.5, marks=pytest.mark.slow)])
 def test_delayed_dopamine_converts_eligibility_into_weight(t_pulse):
-    """The event-driven update books the exact integral (one time step of lag: 1e-4)."""
+    """After the pulse's integral has converged, the weight has gained all of it (the
+    synapses see the pulse one time step late: 1e-4)."""
     tol = 1e-3
     res = simulate(_network([t_pulse]), "spike", seed=0, target="numpy")
     dw = res.weights["plastic"]["final"][0] / W_MAX - 0.3
@@ -62,3 +64,94 @@ def test_later_reward_gives_less_potentiation():
     early, late = (simulate(_network([t]), "spike", seed=0, target="numpy").weights["plastic"]["final"][0]
                    for t in (0.5, 2.0))
     assert (late / W_MAX - 0.3) / (early / W_MAX - 0.3) == pytest.approx(np.exp(-1.5 / TAU_C), rel=1e-3)
+
+
+# -- exact in time: the weight at every sample against an independent integration ---------
+
+DT_P = 1e-3  # Poisson networks: 1 ms steps, as the Izhikevich (2007) model
+PARAMS = dict(a_plus=0.1, a_minus=0.12, tau_plus=0.02, tau_minus=0.02, tau_c=1.0, eta=0.5, tau_d=0.2)
+
+
+def _poisson_network(baseline, pulse_times, duration, coincident="ignore", n_pre=4, w0=0.5,
+                     rates=("50 Hz", "40 Hz"), weight_dt="10 ms"):
+    """Poisson pre neurons onto one Poisson post neuron (its spikes drive the post side of the
+    rule; it takes no input): DA-STDP with tonic dopamine and scheduled pulses."""
+    p = PARAMS
+    rule = DASTDP(a_plus=p["a_plus"], a_minus=p["a_minus"], tau_plus="20 ms", tau_minus="20 ms",
+                  tau_c="1 s", learning_rate=f"{p['eta']} Hz", coincident=coincident)
+    times = [f"{t * 1e3:.0f} ms" for t in pulse_times] or [f"{duration + 10} s"]
+    mod = Modulator(tau="200 ms", baseline=baseline, source=Schedule(times=times, amounts=AMOUNT))
+    return Network(name="da_exact", dt=f"{DT_P * 1e3} ms", duration=f"{duration} s",
+                   populations={"pre": PoissonInput(n=n_pre, rate=rates[0]), "post": PoissonInput(n=1, rate=rates[1])},
+                   projections={"plastic": Projection(pre="pre", post="post", w_init=w0, w_max=1.0, rule=rule)},
+                   modulators={"dopamine": mod},
+                   record={"spikes": ["pre", "post"], "weights": ["plastic"], "weight_synapses": n_pre,
+                           "weight_dt": weight_dt})
+
+
+def _reference(res, baseline, pulse_times, coincident="ignore", w0=0.5, end=None):
+    """(w, c, d) of each synapse at each sample time, by direct integration.
+
+    The synapses see the modulator one step late: a pulse at t acts from t + dt."""
+    rec = res.weights["plastic"]
+    t_pre, i_pre = res.spikes["pre"]
+    post = list(np.round(res.spikes["post"][0] / DT_P) * DT_P)
+    samples = list(np.round(rec["t"] / DT_P) * DT_P) + ([end] if end is not None else [])
+    out = []
+    for k in range(rec["w"].shape[1]):
+        pre = list(np.round(t_pre[i_pre == rec["i"][k]] / DT_P) * DT_P)
+        out.append(da_stdp(pre, post, [(t + DT_P, AMOUNT) for t in pulse_times], w0, samples, w_max=1.0,
+                           d_base=baseline, coincident=coincident, h=DT_P / 4, **PARAMS))
+    return np.transpose(np.array(out), (2, 1, 0))  # (w|c|d, sample, synapse)
+
+
+def test_pulse_near_the_end_ramps_the_weight_as_the_integral():
+    """A pulse 50 ms before the end: the weight at every sample (every 1 ms), eligibility and
+    dopamine equal a direct integration of c d up to that time (the old form booked the whole
+    future integral at the pulse: 3.9x the change at the end)."""
+    pulse, duration = 0.45, 0.5
+    res = simulate(_poisson_network(0.0, [pulse], duration, weight_dt="1 ms"), "spike", seed=2, target="numpy")
+    rec = res.weights["plastic"]
+    w_ref, c_ref, d_ref = _reference(res, 0.0, [pulse], end=duration)
+    # the final weights are those of the run's end, 0.5 s
+    np.testing.assert_allclose(rec["final"][rec["i"]], w_ref[-1], atol=1e-9)
+    w_ref, c_ref, d_ref = w_ref[:-1], c_ref[:-1], d_ref[:-1]
+    change = np.abs(w_ref[-1] - 0.5).max()
+    assert change > 1e-3  # the pulse met a non-zero eligibility
+    np.testing.assert_allclose(rec["w"], w_ref, atol=1e-6 * change)
+    np.testing.assert_allclose(rec["c"], c_ref, atol=1e-9)
+    np.testing.assert_allclose(rec["d"], d_ref, atol=1e-9)
+
+
+@pytest.mark.parametrize("coincident", ["ignore", "pair"])
+def test_tonic_dopamine_weight_follows_the_integral(coincident):
+    """Tonic dopamine and a pulse, 3.4 s of 50 Hz / 40 Hz Poisson pre and post spikes (with
+    coincident spikes in the same step): weights, eligibility and dopamine at every 10 ms sample
+    equal the direct integration (the old booking ran 3.45 % ahead after 3.4 s)."""
+    baseline, pulses, duration = 0.1, [1.2], 3.4
+    res = simulate(_poisson_network(baseline, pulses, duration, coincident), "spike", seed=4, target="numpy")
+    rec = res.weights["plastic"]
+    t_pre, _ = res.spikes["pre"]
+    coincidences = np.isin(np.round(t_pre / DT_P), np.round(res.spikes["post"][0] / DT_P)).sum()
+    assert coincidences >= 10
+    w_ref, c_ref, d_ref = _reference(res, baseline, pulses, coincident)
+    change = np.abs(w_ref - 0.5).max()
+    assert change > 0.01
+    np.testing.assert_allclose(rec["w"], w_ref, atol=1e-6 * change)
+    np.testing.assert_allclose(rec["c"], c_ref, atol=1e-9)
+    np.testing.assert_allclose(rec["d"], d_ref, atol=1e-9)
+
+
+@pytest.mark.slow
+def test_rate_rule_agrees_with_the_spiking_mean_under_tonic_dopamine():
+    """The rate backend's three-factor rule against the mean of 400 spiking synapses."""
+    net = _poisson_network(1.0, [], 3.0, n_pre=400, w0=0.5, rates=("20 Hz", "30 Hz"))
+    spike = simulate(net, "spike", seed=5, target="numpy").weights["plastic"]
+    rate = simulate(net, "rate", seed=5).weights["plastic"]
+    p = PARAMS
+    drift = 20 * 30 * (p["a_plus"] - p["a_minus"]) * 0.02  # r_pre r_post (A+ tau+ - A- tau-)
+    # c -> tau_c drift (1 - e^{-t/tau_c}); w - w0 = eta d0 tau_c drift (t - tau_c (1 - e^{-t/tau_c}))
+    expected = p["eta"] * 1.0 * p["tau_c"] * drift * (3.0 - p["tau_c"] * (1 - np.exp(-3.0)))
+    assert rate["final"].mean() - 0.5 == pytest.approx(expected, rel=0.01)
+    sem = spike["final"].std() / np.sqrt(400)
+    assert abs(spike["final"].mean() - rate["final"].mean()) < 4 * sem + 0.02 * abs(expected)

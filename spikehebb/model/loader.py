@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from .errors import ModelError
 from .network import Network, split_model_table
+from .neurons import MODEL_DIR
 
 NETWORK_SECTIONS = ("populations", "projections", "modulators", "record", "metrics")
 #: keys of [model] that are the network's run settings (next to name and description)
@@ -116,7 +117,12 @@ def load_model(path, overrides=(), quick=False, backend=None):
             apply_overrides(data, list(_flatten(layers["quick"])) + list(_flatten(own_quick)))
         apply_overrides(data, [parse_override(o) for o in overrides])
         resolved = copy.deepcopy(data)
-        model = _build(data, path)
+        # data files named in the model (e.g. spike_times.file) are read relative to it
+        token = MODEL_DIR.set(os.path.dirname(os.path.abspath(path)))
+        try:
+            model = _build(data, path)
+        finally:
+            MODEL_DIR.reset(token)
         model.resolved = resolved
         return model
     except ModelError as e:

@@ -82,6 +82,8 @@ class Network(Description):
             if not hasattr(post, "weight_kind"):
                 raise ModelError(f"{w}.post", f"population {proj.post!r} ({post.TYPE}) cannot receive synapses")
             proj.weights_as(post.weight_kind, w)
+            if hasattr(post, "check_incoming"):  # e.g. spike sources take plastic projections only
+                post.check_incoming(proj, w)
             if hasattr(proj.connectivity, "check_pair"):
                 proj.connectivity.check_pair(self.populations[proj.pre], post, f"{w}.connectivity")
             self._check_indices(proj, w)

@@ -1,10 +1,34 @@
 """Population descriptions: LIF neurons and input generators."""
+import contextvars
+import os
+
 import numpy as np
 
 from .errors import ModelError
 from .schema import Description, Field, Registry
 
 POPULATIONS = Registry("population type")
+
+#: directory that relative data paths in a model file are read from (set while a file loads)
+MODEL_DIR = contextvars.ContextVar("spikehebb_model_dir", default="")
+
+
+class SpikeSource:
+    """Mixin of populations that emit given spikes and take no input.
+
+    They may be the post population of plastic projections: the rule's post side
+    follows their spikes (a pairing protocol with given post spikes, a Poisson post
+    neuron), and weights onto them are dimensionless numbers since nothing is
+    transmitted. A static projection onto them would do nothing and is refused.
+    """
+
+    weight_kind = None
+
+    def check_incoming(self, proj, where):
+        """Refuse a projection onto this population that could not do anything."""
+        if not proj.rule.PLASTIC:
+            raise ModelError(f"{where}.post", f"a {self.TYPE} population takes no input: only plastic "
+                                              "projections onto it (its spikes drive their rule) make sense")
 
 
 @POPULATIONS.register
@@ -64,13 +88,15 @@ class LIF(Description):
 
 
 @POPULATIONS.register
-class PoissonInput(Description):
+class PoissonInput(SpikeSource, Description):
     r"""Independent Poisson spike trains.
 
     The rate is ``rate`` (scalar or one per neuron), or piecewise constant in
     time when ``schedule`` is given: a list of ``[start_time, rate]`` pairs
     (the first start must be ``0 s``). Rates may also be a (steps, n) array
-    with ``schedule_dt`` when built from Python.
+    with ``schedule_dt`` when built from Python. May be the post of plastic
+    projections (see :class:`SpikeSource`): at rate :math:`r` the rate backend's
+    rules use :math:`r` itself, e.g. the Kempter drift for pair STDP.
     """
 
     TYPE = "poisson"
@@ -128,18 +154,58 @@ class PoissonInput(Description):
 
 
 @POPULATIONS.register
-class SpikeTimes(Description):
-    """Given spikes: ``indices[k]`` fires at ``times[k]`` (e.g. ``"10 ms"``)."""
+class SpikeTimes(SpikeSource, Description):
+    """Given spikes: ``indices[k]`` fires at ``times[k]`` (e.g. ``"10 ms"``).
+
+    Or from ``file``: a ``.npz`` with arrays ``indices`` and ``times`` (seconds), or a
+    ``.npy`` with one row ``[index, time in seconds]`` per spike; a relative path is
+    read from the model file's directory. May be the post of plastic projections
+    (a pairing protocol with given post spikes, see :class:`SpikeSource`).
+    """
 
     TYPE = "spike_times"
     FIELDS = (
         Field("n", "int", positive=True),
-        Field("indices", "ints", doc="neuron index of each spike"),
-        Field("times", "time", array=True, nonnegative=True, doc="time of each spike"),
+        Field("indices", "ints", None, doc="neuron index of each spike"),
+        Field("times", "time", None, array=True, nonnegative=True, doc="time of each spike"),
+        Field("file", "str", None, doc=".npz (indices, times in s) or .npy (rows: index, time in s)"),
     )
 
     def check(self, where):
+        if self.file is not None:
+            if self.indices is not None or self.times is not None:
+                raise ModelError(f"{where}.file", "give either file or indices and times, not both")
+            self.indices, self.times = _read_spike_file(self.file, f"{where}.file")
+        elif self.indices is None or self.times is None:
+            raise ModelError(f"{where}.times", "required: indices and times (or a file)")
         if len(self.indices) != np.size(self.times):
             raise ModelError(f"{where}.times", f"expected {len(self.indices)} times, one per index")
         if len(self.indices) and self.indices.max() >= self.n:
             raise ModelError(f"{where}.indices", f"index {self.indices.max()} out of range for n = {self.n}")
+
+
+def _read_spike_file(path, where):
+    """(indices, times as a Quantity) from a ``.npz`` or ``.npy`` spike file."""
+    from brian2 import second
+    full = os.path.join(MODEL_DIR.get(), os.path.expanduser(path))
+    try:
+        with open(full, "rb") as fh:
+            data = np.load(fh, allow_pickle=False)
+            if path.endswith(".npz"):
+                if not {"indices", "times"} <= set(data.files):
+                    raise ModelError(where, f"{path}: expected arrays 'indices' and 'times', found {data.files}")
+                idx, times = np.asarray(data["indices"]), np.asarray(data["times"], float)
+            else:
+                arr = np.asarray(data, float)
+                if arr.ndim != 2 or arr.shape[1] != 2:
+                    raise ModelError(where, f"{path}: expected rows [index, time in s], got shape {arr.shape}")
+                idx, times = arr[:, 0], arr[:, 1]
+    except FileNotFoundError:
+        raise ModelError(where, f"no such file: {full}") from None
+    except (OSError, ValueError) as e:
+        raise ModelError(where, f"cannot read {full}: {e}") from None
+    if idx.shape != times.shape or idx.ndim != 1:
+        raise ModelError(where, f"{path}: indices and times must be 1-D and of equal length")
+    if not np.all(np.isfinite(times)) or (times < 0).any() or (idx < 0).any() or np.any(idx != np.round(idx)):
+        raise ModelError(where, f"{path}: times must be finite and >= 0 s, indices whole numbers >= 0")
+    return idx.astype(int), times * second

@@ -15,6 +15,10 @@ _STDP_FIELDS = (
     Field("tau_minus", "time", "20 ms", positive=True),
 )
 
+#: how a pre and a post spike in the same time step pair (see the rules' docstrings)
+_COINCIDENT = Field("coincident", "str", "ignore", choices=("ignore", "pair"),
+                    doc="same-step pre and post spikes: ignore (NEST) | pair (as pre before post)")
+
 
 @RULES.register
 class Static(Description):
@@ -43,8 +47,15 @@ class PairSTDP(Description):
     clipped to :math:`[w_{min}, w_{max}]` after every update. With
     ``all_to_all`` pairing every pre/post pair contributes; with ``nearest``
     each spike pairs only with the latest spike of the other side (symmetric
-    nearest-spike scheme of Morrison, Diesmann & Gerstner 2008). Pre and post
-    spikes at the same time step do not change the weight.
+    nearest-spike scheme of Morrison, Diesmann & Gerstner 2008).
+
+    With ``coincident = "ignore"`` (the default, as NEST's STDP synapses) a pre
+    and a post spike in the same time step do not pair; with ``"pair"`` they
+    pair as pre before post (:math:`\Delta t = 0`: potentiation by the full
+    :math:`A_+ f_+(w)`, no depression), as Brian2's STDP examples do (their pre
+    pathway runs first). The choice matters when spikes coincide often, e.g. a
+    post spike caused within one step by a strong input (15 % higher output rate
+    in Song et al.'s network with ``"pair"``).
 
     Rate limit (Kempter, Gerstner & van Hemmen 1999), independent Poisson
     trains with rates :math:`r_{pre}, r_{post}`, additive, all-to-all:
@@ -62,6 +73,7 @@ class PairSTDP(Description):
     FIELDS = _STDP_FIELDS + (
         Field("weight_dependence", "str", "additive", choices=("additive", "multiplicative")),
         Field("pairing", "str", "all_to_all", choices=("all_to_all", "nearest")),
+        _COINCIDENT,
     )
 
 
@@ -76,6 +88,10 @@ class TripletSTDP(Description):
 
         \text{post spike: } \Delta w = w_{max}\, r_1 (A_2^+ + A_3^+ o_2(t^-)) \qquad
         \text{pre spike: } \Delta w = -w_{max}\, o_1 (A_2^- + A_3^- r_2(t^-))
+
+    Same-step pre and post spikes: ``coincident`` as in :class:`PairSTDP`
+    (default ``"ignore"``; ``"pair"`` lets the post spike see the same-step pre
+    spike in :math:`r_1`).
 
     Rate limit (BCM-like): :math:`\langle dw/dt\rangle = w_{max} r_{pre} r_{post}
     (A_2^+\tau_+ + A_3^+\tau_+\tau_y r_{post} - A_2^-\tau_- - A_3^-\tau_-\tau_x r_{pre})`.
@@ -97,6 +113,7 @@ class TripletSTDP(Description):
         Field("tau_minus", "time", "33.7 ms", positive=True),
         Field("tau_x", "time", "101 ms", positive=True),
         Field("tau_y", "time", "125 ms", positive=True),
+        _COINCIDENT,
     )
 
 
@@ -113,12 +130,30 @@ class DASTDP(Description):
         \frac{dc}{dt} = -\frac{c}{\tau_c} + \mathrm{STDP}(\Delta t)\,\delta(t - t_{spike}),
         \qquad \frac{dw}{dt} = \eta\, w_{max}\, c\, d
 
+    with :math:`d = d_0 + x`, the tonic baseline plus an excess that decays with
+    :math:`\tau_d`. The weight is exact in time: whenever it is read (a presynaptic
+    spike, which transmits it; a postsynaptic spike; a dopamine pulse; a recording
+    time; the end of the run) it is advanced from its last update :math:`t_0` by the
+    closed-form integral (:math:`c` and :math:`x` decay exponentially in between),
+
+    .. math::
+
+        w(t) = w(t_0) + \eta\, w_{max}\, c(t_0) \left[d_0 \tau_c \left(1 - e^{-(t - t_0)/\tau_c}\right)
+               + x(t_0)\, \tau_e \left(1 - e^{-(t - t_0)/\tau_e}\right)\right],
+        \qquad \frac{1}{\tau_e} = \frac{1}{\tau_c} + \frac{1}{\tau_d},
+
+    then clipped to :math:`[w_{min}, w_{max}]` (as NEST's ``stdp_dopamine_synapse``).
+    The synapses see the modulator one time step late (a pulse at :math:`t_k`
+    acts from :math:`t_{k+1}`). Same-step pre and post spikes: ``coincident``
+    as in :class:`PairSTDP` (default ``"ignore"``).
+
     Rate limit (three-factor rule): :math:`\tau_c\, dc/dt = -c + \tau_c r_{pre}
     r_{post}(A_+\tau_+ - A_-\tau_-)`, :math:`dw/dt = \eta w_{max} c d`.
 
     References
     ----------
-    Izhikevich (2007) Cereb. Cortex 17:2443.
+    Izhikevich (2007) Cereb. Cortex 17:2443. Potjans, Morrison & Diesmann (2010)
+    Front. Comput. Neurosci. 4:141 (the event-driven, exact-in-time update).
     """
 
     TYPE = "da_stdp"
@@ -127,4 +162,5 @@ class DASTDP(Description):
         Field("tau_c", "time", "1 s", positive=True, doc="eligibility trace time constant"),
         Field("modulator", "str", "dopamine", doc="name of the modulator in [modulators]"),
         Field("learning_rate", "rate", "1 Hz", positive=True, doc="eta"),
+        _COINCIDENT,
     )

@@ -25,19 +25,24 @@ def lif_equations(pop, extra=""):
             f"{syn_eqs}\ni_ext : amp\n{extra}")
 
 
+def modulator_copies(name, ctx):
+    """Equations and events of the modulator copies that population ``name`` holds for
+    the DA-STDP synapses onto it: level (x) and this step's pulse, which raises an
+    event of the copy's name."""
+    mods = [ctx.modulator_var(m) for m in sorted(ctx.modulator_copies.get(name, ()))]
+    return "".join(f"{var} : 1\n{var}_pulse : 1\n" for var in mods), {var: f"{var}_pulse != 0" for var in mods}
+
+
 @POPULATION_BUILDERS.register(LIF)
 def build_lif(pop, name, ctx):
     namespace = {k: getattr(pop, k) for k in ("tau_m", "r_m", "v_rest", "v_reset", "v_th", "tau_e",
                                               "tau_i", "e_e", "e_i", "sigma")}
-    # modulator copies: level (x) and this step's pulse, which raises an event of that name
-    mods = [ctx.modulator_var(m) for m in sorted(ctx.modulator_copies.get(name, ()))]
-    extra = "".join(f"{var} : 1\n{var}_pulse : 1\n" for var in mods)
+    extra, events = modulator_copies(name, ctx)
     # exact integration where the equations are linear with constant coefficients
     method = "exact" if pop.synapse == "current" and float(pop.sigma) == 0 else "euler"
     group = b2.NeuronGroup(pop.n, lif_equations(pop, extra), threshold="v > v_th", reset="v = v_reset",
                            refractory=pop.t_ref, method=method, namespace=namespace,
-                           events={var: f"{var}_pulse != 0" for var in mods},
-                           clock=ctx.clock, name=f"pop_{name}")
+                           events=events, clock=ctx.clock, name=f"pop_{name}")
     group.i_ext = pop.i_ext
     if pop.v_init == "uniform":
         lo, hi = float(pop.v_reset), float(pop.v_th)
@@ -58,6 +63,9 @@ def build_poisson(pop, name, ctx):
     ``PoissonGroup`` draws (a spike with probability :math:`r\,dt` in each step), at one random
     number per spike instead of one per neuron and step. Time-varying rates (``schedule``,
     ``rates``) use ``PoissonGroup`` with a ``TimedArray``.
+
+    A fixed-rate population may be the post of plastic projections (DA-STDP included:
+    it holds the modulator copies its synapses read); it receives no input.
     """
     table = pop.rate_array(None)
     if table is None:
@@ -65,9 +73,11 @@ def build_poisson(pop, name, ctx):
         # (memoryless: as if running since long before), from the run's own seed. Firing at the
         # first step with t >= t + x dt takes the ceiling of x = ln(1 - u) / ln(1 - r dt) itself.
         draw = "t_next = t + log(1 - rand()) / log_q * dt"
-        group = b2.NeuronGroup(pop.n, "log_q : 1 (constant)\nt_next : second",
+        extra, events = modulator_copies(name, ctx)
+        group = b2.NeuronGroup(pop.n, f"log_q : 1 (constant)\nt_next : second\n{extra}",
                                threshold="t_next >= 0*second and t >= t_next", reset=draw,
-                               events={"first_draw": "t_next < 0*second"}, clock=ctx.clock, name=f"pop_{name}")
+                               events={"first_draw": "t_next < 0*second", **events}, clock=ctx.clock,
+                               name=f"pop_{name}")
         group.run_on_event("first_draw", draw)
         group.t_next = -1 * b2.second
         p = np.broadcast_to(np.asarray(pop.rate / b2.Hz, float), (pop.n,)) * float(ctx.clock.dt / b2.second)

@@ -3,6 +3,7 @@ import brian2 as b2
 import numpy as np
 
 from ...results import RunResult
+from .synapses import read_synapses, state_variables
 
 
 class Recorder:
@@ -26,7 +27,10 @@ class Recorder:
         for name in rec.weights:
             syn = ctx.synapses[name]
             idx = rec.traced_synapses(len(syn))
-            self.weights[name] = (b2.StateMonitor(syn, "w", record=idx, dt=rec.weight_dt,
+            # the variables the weight at the sample time follows from (DA-STDP: w, c, the
+            # dopamine excess and the time of the last event; advanced in collect())
+            variables = list(state_variables(network.projections[name]))
+            self.weights[name] = (b2.StateMonitor(syn, variables, record=idx, dt=rec.weight_dt,
                                                   name=f"weights_{name}"), idx)
         self.modulators = {name: (b2.StateMonitor(m.group, "x", record=0, dt=rec.rate_bin,
                                                   name=f"modtrace_{name}"),
@@ -51,13 +55,19 @@ class Recorder:
             res.rates[p] = bin_rate(np.asarray(mon.rate / b2.Hz), float(ctx.clock.dt), self.rate_bin, duration)
         for name, syn in ctx.synapses.items():
             proj = network.projections[name]
-            entry = {"final": np.asarray(syn.w[:]).astype(float), "final_i": np.asarray(syn.i[:]),
+            variables = state_variables(proj)
+            final = read_synapses(proj, network, {v: np.asarray(getattr(syn, v)[:], float) for v in variables},
+                                  duration)
+            entry = {"final": final["w"], "final_i": np.asarray(syn.i[:]),
                      "final_j": np.asarray(syn.j[:]), "w_min": float(proj.w_min),
                      "w_max": float(proj.w_max) if proj.w_max is not None else np.nan}
             if name in self.weights:
                 mon, idx = self.weights[name]
-                entry.update(t=np.asarray(mon.t / b2.second), w=np.asarray(mon.w).T.astype(float),
-                             i=entry["final_i"][idx], j=entry["final_j"][idx])
+                t = np.asarray(mon.t / b2.second)
+                # [sample, synapse]: w, and for DA-STDP the eligibility c and dopamine d
+                traces = read_synapses(proj, network, {v: np.asarray(getattr(mon, v), float).T for v in variables},
+                                       t[:, None])
+                entry.update(t=t, i=entry["final_i"][idx], j=entry["final_j"][idx], **traces)
             res.weights[name] = entry
         for name, (trace, rewards) in self.modulators.items():
             res.arrays[f"modulator/{name}/t"] = np.asarray(trace.t / b2.second)
