@@ -11,8 +11,8 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 import pytest
 
+from spikehebb.backends.base import compiler_available
 from spikehebb.backends.brian2 import build_cache
-from spikehebb.backends.brian2.device import compiler_available
 from spikehebb.cli import main
 
 MODEL = """

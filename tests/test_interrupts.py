@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from spikehebb.backends.brian2.device import compiler_available
+from spikehebb.backends.base import compiler_available
 from spikehebb.interrupts import RunIncomplete
 
 ROOT = Path(__file__).parents[1]

@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 
 from spikehebb.backends import simulate
-from spikehebb.backends.brian2.device import default_target
+from spikehebb.backends.base import default_target
 from spikehebb.metrics import compute_metrics
 from spikehebb.model import load_model
 

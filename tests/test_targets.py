@@ -3,8 +3,8 @@ import numpy as np
 import pytest
 
 from spikehebb.backends import simulate
+from spikehebb.backends.base import compiler_available
 from spikehebb.backends.brian2 import Simulation
-from spikehebb.backends.brian2.device import compiler_available
 from spikehebb.model import LIF, Network, PairSTDP, PoissonInput, Projection, SpikeTimes
 
 needs_compiler = pytest.mark.skipif(not compiler_available(), reason="no C++ compiler")

@@ -52,6 +52,7 @@ from ..base import compiler_available
 from ..classify import (check_weights, choice_dopamine, classifier_population, explore_noise, gate,
                         initial_weights, normalise, softmax)
 from .device import target_context
+from .simulation import tqdm_report
 from .wta import LAYER_BUILDERS, PROJECTION_BUILDERS, PlasticProjection
 
 #: weight of the newest presentation in the running mean of a layer's total spike rate
@@ -214,8 +215,7 @@ class SpikeClassifier:
             b2.seed(seed)
             report = None
             if self.progress:
-                from .simulation import _tqdm_report
-                report = _tqdm_report()
+                report = tqdm_report()
             self.net.run(len(y) * self.period * b2.second, namespace={}, report=report)
         self._end_image()  # the last image ends with the run
         self.timing["images"] += len(y)

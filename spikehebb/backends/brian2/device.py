@@ -1,7 +1,9 @@
-"""Code-generation targets and the Brian2 device, set and restored per run.
+"""The Brian2 device and code-generation target, set and restored per run.
 
 Brian2 keeps its device and ``prefs.codegen.target`` as process-wide state;
 this module is the only place that touches them, and always puts them back.
+Which targets exist and whether one is valid here is
+:mod:`spikehebb.backends.base`'s to say.
 """
 import contextlib
 import os
@@ -16,7 +18,6 @@ import brian2
 from brian2.devices.device import reset_device, runtime_device
 
 from ...interrupts import RunIncomplete
-from ..base import TARGETS, check_target, compiler_available, default_target  # noqa: F401  (one place)
 from . import build_cache
 
 SEED_ENV = "SPIKEHEBB_SEED"

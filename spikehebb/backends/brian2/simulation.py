@@ -12,7 +12,6 @@ import brian2 as b2
 import numpy as np
 
 from ...interrupts import RunIncomplete
-from ...results import RunResult
 from ..base import check_target
 from .device import insert_seed_from_environment, run_standalone, target_context
 from .modulators import ModulatorBuild, broadcast_modulator
@@ -20,7 +19,7 @@ from .populations import POPULATION_BUILDERS
 from .record import Recorder
 from .synapses import build_projection
 
-__all__ = ["simulate", "Simulation", "build_classifier"]
+__all__ = ["simulate", "Simulation"]
 
 
 class BuildContext:
@@ -123,7 +122,7 @@ class Simulation:
             for view, values in (run_args or {}).items():
                 view.set_item(slice(None), values)
             t_loop = time.perf_counter()
-            self.net.run(self.duration, namespace={}, report=_tqdm_report() if self.progress else None)
+            self.net.run(self.duration, namespace={}, report=tqdm_report() if self.progress else None)
             loop = time.perf_counter() - t_loop  # includes code generation on a first run
             done = float(self.net.t) / float(self.duration)
             if done < 1 - 1e-9:  # stopped by Brian2's own Ctrl-C handler (library use)
@@ -156,7 +155,8 @@ def simulate(network, *, seed=0, target=None, duration=None, progress=False):
         return result
 
 
-def _tqdm_report():
+def tqdm_report():
+    """A Brian2 ``report`` callable that draws a tqdm bar (percent of the run)."""
     from tqdm.auto import tqdm
     bar = {}
 
@@ -168,9 +168,3 @@ def _tqdm_report():
         if completed >= 1:
             bar["bar"].close()
     return report
-
-
-def build_classifier(network, *, seed=0, target=None, progress=False):
-    """The spiking classifier of ``network``; see :mod:`spikehebb.backends.brian2.classifier`."""
-    from .classifier import build_classifier as build  # only classifier models need it
-    return build(network, seed=seed, target=target, progress=progress)

@@ -11,6 +11,7 @@ learning curves and confusion matrices side by side.
 import os
 
 from ...results import save_figure, write_json
+from .. import get_task
 from ..sides import run_side
 
 
@@ -19,10 +20,10 @@ def compare_classifier(load, ctx, train_spike=False):
 
     Returns the ``compare.json`` dictionary.
     """
-    from . import task
     out = ctx.out_dir
     runs = {}
     rate_model, rate_params = load("rate")
+    task = get_task(rate_model.task)  # the registry's module, not an import of .task (which imports this)
     runs["rate"] = run_side(task, rate_model, rate_params, ctx, os.path.join(out, "rate"), backend="rate",
                             network=rate_model.network)
     # the rate weights are tested in the description they were trained in (its spike tables say how
