@@ -93,5 +93,4 @@ def check_options(backend, target, *, resolve=True):
 
 def cache_command(action):
     """``spikehebb cache info|clear``: the spike backend's cache of compiled standalone builds."""
-    from .brian2.cache_cli import cache_command as command
-    return command(action)
+    return get_backend("spike").cache_command(action)
