@@ -26,19 +26,20 @@ and optionally:
     * ``load(backend)`` returns ``(model, params)``: the model file loaded with
       that backend's tables (``[quick]`` and ``--set`` applied as given) and
       its validated parameters (:func:`load_task`);
-    * ``ctx`` is a :class:`Context` with ``seed``, ``target``, ``quick``,
-      ``data_dir``, ``progress`` and ``model_name`` from the command line and
-      ``out_dir``, the comparison's directory (it exists); ``backend`` is
-      left at its default, each side sets its own
-      (``dataclasses.replace(ctx, backend=..., out_dir=...)``);
+    * ``ctx`` is a :class:`Context` with ``seed``, ``target`` (``--target``
+      as given, None by default), ``quick``, ``data_dir``, ``progress`` and
+      ``model_name`` from the command line and ``out_dir``, the comparison's
+      directory (it exists); ``backend`` is left at its default: each side
+      sets its own;
     * ``options`` is the parsed ``spikehebb compare`` namespace, for options
       only some tasks read (``options.train_spike``);
     * it returns the report: one dict of numbers per side (``"rate"``,
-      ``"spike"``, ...) and ``"agreement"`` (last), and writes it as
+      ``"spike"``, ...) and ``"agreement"``, and writes it as
       ``OUT/compare.json`` (:func:`spikehebb.results.write_json`); the
-      command line prints one line per key, in the dict's order.
+      command line prints one line per side, ``agreement`` last.
 
-    Each side is best an ordinary run folder under ``out_dir``.
+    Each side is best an ordinary run folder under ``out_dir``
+    (:func:`spikehebb.tasks.sides.run_side`).
 ``check_resume(out_dir, model_hash)``
     ``spikehebb run --resume``: refuse (:class:`ModelError`) a checkpoint in
     ``out_dir`` that is unreadable or another model's, before anything is built.
