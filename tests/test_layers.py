@@ -192,3 +192,26 @@ def test_compare_refuses_bad_task_parameters_before_making_anything(tmp_path, fa
     code = cli.main(["compare", str(tmp_path / "m.toml"), "--out", str(tmp_path / "cmp")])
     assert code == 2 and not (tmp_path / "cmp").exists()
     assert "task.level" in capsys.readouterr().err
+
+
+def test_one_registry_class_serves_every_registry():
+    from spikehebb import metrics
+    from spikehebb.backends import BACKENDS
+    from spikehebb.backends.brian2.synapses import RULE_BUILDERS as SPIKE_RULES
+    from spikehebb.backends.rate.rules import RULE_BUILDERS as RATE_RULES
+    from spikehebb.backends.rate.transfer import TRANSFER
+    from spikehebb.model import POPULATIONS, RULES, PairSTDP
+    from spikehebb.model.errors import ModelError
+    from spikehebb.registry import Registry
+    from spikehebb.tasks import TASKS
+    for reg in (BACKENDS, SPIKE_RULES, RATE_RULES, TRANSFER, POPULATIONS, RULES, TASKS, metrics._COMPUTE):
+        assert type(reg) is Registry
+    classes = [f"{p.relative_to(ROOT)}: {n.name}" for p in sorted(PKG.rglob("*.py"))
+               for n in ast.walk(ast.parse(p.read_text())) if isinstance(n, ast.ClassDef) and "Registry" in n.name]
+    assert classes == ["spikehebb/registry.py: Registry"]
+
+    class Mine(PairSTDP):  # a subclass without a builder of its own uses its parent's
+        pass
+    assert RATE_RULES.lookup(Mine()) is RATE_RULES.lookup(PairSTDP())
+    with pytest.raises(ModelError, match="unknown task 'sudoku'; expected one of: association"):
+        TASKS.get("sudoku", "task.type")
