@@ -2,6 +2,7 @@
 import brian2 as b2
 import numpy as np
 
+from ...model.errors import ModelError
 from ...model.neurons import LIF, PoissonInput, SpikeTimes
 from ..base import builder_registry
 
@@ -87,11 +88,19 @@ def build_poisson(pop, name, ctx):
         group.log_q = log_q
         return group
     rates, step = table
+    _no_modulator_copies(pop, name, ctx, "time-varying rates")
     timed = b2.TimedArray(rates * b2.Hz, dt=step * b2.second, name=f"rates_{name}")
     return b2.PoissonGroup(pop.n, rates=f"rates_{name}(t, i)", namespace={f"rates_{name}": timed},
                            clock=ctx.clock, name=f"pop_{name}")
 
 
+def _no_modulator_copies(pop, name, ctx, what):
+    if ctx.modulator_copies.get(name):
+        raise ModelError(f"populations.{name}", f"a {pop.TYPE} population with {what} cannot be the post "
+                                                "of da_stdp on the spike backend (lif and constant-rate poisson can)")
+
+
 @POPULATION_BUILDERS.register(SpikeTimes)
 def build_spike_times(pop, name, ctx):
+    _no_modulator_copies(pop, name, ctx, "given times")
     return b2.SpikeGeneratorGroup(pop.n, pop.indices, pop.times, clock=ctx.clock, name=f"pop_{name}")
