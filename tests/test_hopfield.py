@@ -6,7 +6,9 @@ from spikehebb.model.errors import ModelError
 from spikehebb.backends import memory as storage
 from spikehebb.backends.rate import hopfield_dynamics as dynamics, hopfield_modern as modern
 from spikehebb.tasks.hopfield.patterns import flip_bits
-from spikehebb.tasks.hopfield.network import HopfieldNetwork, recall_overlap, recalled_fraction
+from spikehebb.model import Network
+from spikehebb.tasks.hopfield.capacity import memory_description
+from spikehebb.tasks.hopfield.memory import HopfieldMemory, recall_overlap, recalled_fraction
 from spikehebb.tasks.hopfield.patterns import letters, random_patterns
 
 
@@ -54,11 +56,14 @@ def test_stored_patterns_are_fixed_points_well_below_capacity(rule, update):
     # P/N = 0.025, far below 1/(2 ln N) = 0.094: a wrong bit has probability ~ Phi(-1/sqrt(0.025)) ~ 1e-10
     rng = np.random.default_rng(4)
     x = random_patterns(5, 200, rng)
-    net = HopfieldNetwork(rule=rule, update=update, random_state=0).fit(x)
+    net = HopfieldMemory(memory_description(rule, 200, update=update), random_state=0).fit(x)
     np.testing.assert_array_equal(net.recall(x), x)
     if update == "async":
         _, info = net.recall(x, targets=x, record=True)
         assert info["sweeps"] == 1 and info["converged"]
+    else:
+        _, info = net.recall(x, targets=x, record=True)
+        assert np.all(info["steps"] == 1) and info["converged"].all()  # one update finds the fixed point
 
 
 def test_energy_never_increases_under_async_updates():
@@ -183,7 +188,7 @@ def test_recall_from_noisy_cues_and_metrics():
     x = random_patterns(5, 200, rng)
     cues = flip_bits(x, 0.2, rng)
     np.testing.assert_allclose(storage.overlap(cues, x), 0.6)  # exactly 40 of 200 bits flipped
-    states = HopfieldNetwork(random_state=1).fit(x).recall(cues)
+    states = HopfieldMemory(memory_description("hebbian", 200), random_state=1).fit(x).recall(cues)
     assert recall_overlap(states, x) == 1.0 and recalled_fraction(states, x) == 1.0
     assert recall_overlap(cues, x) == pytest.approx(0.6)
     assert recalled_fraction(flip_bits(x, 0.01, rng), x) == 1.0  # 2 wrong bits = 1 %
@@ -198,7 +203,7 @@ def test_modern_hopfield_retrieves_in_one_update_at_p_equal_n():
     out = modern.modern_update(x, cues, beta=1.0)
     assert recall_overlap(out, x) == 1.0
     # the Hebbian network at the same load does not retrieve
-    assert recall_overlap(HopfieldNetwork(random_state=0).fit(x).recall(cues), x) < 0.5
+    assert recall_overlap(HopfieldMemory(memory_description("hebbian", n), random_state=0).fit(x).recall(cues), x) < 0.5
     # the modern energy decreases in the update (Ramsauer et al. 2020, theorem 1)
     assert np.all(modern.modern_energy(x, modern.modern_update(x, cues, 1.0, binary=False), 1.0)
                   <= modern.modern_energy(x, cues, 1.0) + 1e-9)
@@ -217,12 +222,13 @@ def test_dense_memory_degree_two_is_the_hebbian_network():
 def test_dense_memory_stores_far_beyond_hebbian_capacity():
     rng = np.random.default_rng(10)
     x = random_patterns(50, 100, rng)  # load 0.5
-    dense = HopfieldNetwork("dense", degree=3, random_state=0).fit(x)
+    dense = HopfieldMemory(memory_description("dense", 100, degree=3), random_state=0).fit(x)
     start = x[:25]
     out = dense.recall(start)
     assert recalled_fraction(out, start) >= 0.9
     assert np.all(np.diff(dense.energy(np.stack([start[0], out[0]]))) <= 0)
-    assert recalled_fraction(HopfieldNetwork(random_state=0).fit(x).recall(start), start) < 0.1
+    hebb = HopfieldMemory(memory_description("hebbian", 100), random_state=0).fit(x)
+    assert recalled_fraction(hebb.recall(start), start) < 0.1
 
 
 def test_letters_render_from_bundled_font():
@@ -234,9 +240,14 @@ def test_letters_render_from_bundled_font():
 
 
 def test_bad_input_raises_model_error():
-    with pytest.raises(ModelError):
-        HopfieldNetwork(rule="oja")
-    with pytest.raises(ModelError):
-        HopfieldNetwork().fit(np.array([[1, 0, -1]]))
-    with pytest.raises(ModelError):
-        HopfieldNetwork().fit(np.ones((2, 4))).recall(np.ones(5))
+    with pytest.raises(ModelError, match="rule"):
+        memory_description("oja", 4)
+    with pytest.raises(ModelError, match="only -1 and \\+1"):
+        HopfieldMemory(memory_description("hebbian", 3)).fit(np.array([[1, 0, -1]]))
+    with pytest.raises(ModelError, match="4 units"):
+        HopfieldMemory(memory_description("hebbian", 4)).fit(np.ones((2, 5)))
+    with pytest.raises(ModelError, match="expected 4 bits per cue"):
+        HopfieldMemory(memory_description("hebbian", 4)).fit(np.ones((2, 4))).recall(np.ones(5))
+    with pytest.raises(ModelError, match="one population of type"):
+        HopfieldMemory(Network(name="x", populations={"a": {"type": "poisson", "n": 2, "rate": "1 Hz"}})).fit(
+            np.ones((1, 2)))

@@ -124,7 +124,7 @@ def sync_run(weights, states, max_steps=100, targets=None, record=False):
         if stop.any():
             converged[rows[~moving]] = True
             cycle[rows[back]] = True
-            if record:  # a 2-cycle ends in the state before last: its values are one trace entry back
+            if record and back.any():  # a 2-cycle ends in the state before last: one trace entry back
                 done = rows[back]
                 e[done] = e_trace[-2][done]
                 m[done] = m_trace[-2][done]

@@ -31,12 +31,33 @@ References
 """
 import numpy as np
 
-from ...backends import memory as storage
-from ...backends.rate.hopfield_dynamics import TIE, async_run
-from .network import HopfieldNetwork, recalled_fraction
+from ...model import Network
+from ...model.errors import ModelError
+from ...model.hopfield import STORAGE_RULES
+from .memory import HopfieldMemory, recalled_fraction
 from .patterns import flip_bits, random_patterns
 
 ALPHA_HEBBIAN = 0.138
+
+
+def memory_description(rule, n, update="async", max_sweeps=50, beta=1.0, degree=3, steps=1):
+    """The :class:`~spikehebb.model.Network` of an ``n``-unit memory stored with ``rule``.
+
+    ``rule`` is a storage rule (``hebbian``, ``storkey``, ``pseudo_inverse``:
+    binary units with a ``stored_patterns`` recurrent projection) or
+    ``modern`` / ``dense`` (a ``modern_hopfield`` / ``dense_memory`` population).
+    """
+    if rule not in STORAGE_RULES + ("modern", "dense"):
+        raise ModelError("rule", f"expected one of {', '.join(STORAGE_RULES + ('modern', 'dense'))}; got {rule!r}")
+    if rule == "modern":
+        pop = {"type": "modern_hopfield", "n": n, "beta": beta, "steps": steps}
+    elif rule == "dense":
+        pop = {"type": "dense_memory", "n": n, "degree": degree, "max_sweeps": max_sweeps}
+    else:
+        pop = {"type": "binary_units", "n": n, "update": update, "max_sweeps": max_sweeps}
+    proj = ({"recurrent": {"pre": "memory", "post": "memory", "w_init": {"type": "stored_patterns", "rule": rule}}}
+            if rule in STORAGE_RULES else None)
+    return Network(name=f"{rule}_memory", populations={"memory": pop}, projections=proj)
 
 
 def exact_recall_alpha(n):
@@ -53,22 +74,23 @@ def all_fixed_probability(rule, n, loads, trials, rng):
     r"""Fraction of ``trials`` networks in which every stored pattern is an exact fixed point.
 
     For each load :math:`P/N` in ``loads``: store :math:`P` random patterns
-    with ``rule`` and check :math:`\xi^\mu_i h_i(\xi^\mu) \ge -\mathrm{TIE}`
-    for all :math:`\mu, i` (no unit would flip; one matrix product).
+    with ``rule`` and make one synchronous update from every stored pattern:
+    a pattern is a fixed point when no unit flips, :math:`\xi^\mu_i h_i(\xi^\mu) \ge 0`
+    for all :math:`i` (a zero field keeps the unit).
 
     Returns
     -------
     ndarray
         One probability per load.
     """
+    one_step = memory_description(rule, n, update="sync", max_sweeps=1)
     out = []
     for alpha in loads:
         p = max(1, int(round(alpha * n)))
         ok = 0
         for _ in range(trials):
             x = random_patterns(p, n, rng)
-            w = storage.store(x, rule)
-            ok += bool(np.all((x @ w.T) * x >= -TIE))
+            ok += bool(np.array_equal(HopfieldMemory(one_step).fit(x).recall(x), x))
         out.append(ok / trials)
     return np.array(out)
 
@@ -98,16 +120,19 @@ def finite_size_fit(ns, alphas):
             "alpha_inf_err": float(errs[0]), "a_err": float(errs[1]), "b_err": float(errs[2])}
 
 
-def recalled_vs_load(rule, n, alphas, trials, rng, max_error=0.01, flip=0.0, max_cues=None, **network_kw):
+def recalled_vs_load(rule, n, alphas, trials, rng, max_error=0.01, flip=0.0, max_cues=None, backend="rate",
+                     **network_kw):
     """Recalled fraction (over ``trials`` x P patterns) at each load in ``alphas``.
 
     With ``max_cues``, only that many stored patterns per network (a random
     subset; an unbiased estimate) are used as start states, which bounds the
     cost at large loads.
 
-    Weight-matrix rules with asynchronous updates run all trials of one load
-    in a single batched loop (:func:`~spikehebb.backends.rate.hopfield_dynamics.async_run`
-    with stacked weights); modern and dense networks run trial by trial.
+    The memory is :func:`memory_description` (``network_kw``: ``update``,
+    ``max_sweeps``, ``beta``, ``degree``) run by :class:`~.memory.HopfieldMemory`
+    on ``backend``. All trials of one load are fitted as one stack of networks and
+    recalled in one batch (``groups``: the network of each cue); the rate
+    backend runs asynchronous updates of the whole batch in one loop.
 
     Returns
     -------
@@ -123,16 +148,9 @@ def recalled_vs_load(rule, n, alphas, trials, rng, max_error=0.01, flip=0.0, max
         m = p if max_cues is None else min(p, max_cues)
         tested = [x[rng.choice(p, m, replace=False)] if m < p else x for x in xs]
         cues = [flip_bits(t, flip, rng) if flip else t for t in tested]
-        if rule in storage.RULES and network_kw.get("update", "async") == "async":
-            w = np.stack([storage.store(x, rule) for x in xs])
-            final, _ = async_run(w, np.concatenate(cues), rng, network_kw.get("max_sweeps", 50),
-                                 groups=np.repeat(np.arange(trials), m))
-            frac = recalled_fraction(final, np.concatenate(tested), max_error)
-        else:
-            frac = np.mean([recalled_fraction(HopfieldNetwork(rule=rule, random_state=rng, **network_kw)
-                                              .fit(x).recall(c), t, max_error)
-                            for x, t, c in zip(xs, tested, cues)])
-        fractions.append(frac)
+        mem = HopfieldMemory(memory_description(rule, n, **network_kw), backend=backend, random_state=rng)
+        final = mem.fit(np.stack(xs)).recall(np.concatenate(cues), groups=np.repeat(np.arange(trials), m))
+        fractions.append(recalled_fraction(final, np.concatenate(tested), max_error))
         counts.append(m * trials)
     return np.array(fractions), np.array(counts)
 

@@ -13,15 +13,16 @@ import numpy as np
 
 from ...backends.memory import overlap
 from ...results import save_figure, write_json
+from .. import get_task
 from ..sides import run_side
 
 
 def compare(load, ctx, options):
     """Run the memory on both backends from the same cues; returns the ``compare.json`` report."""
-    from . import task
     runs = {}
     for backend in ("rate", "spike"):
         model, params = load(backend)
+        task = get_task(model.task)  # the registry's module, not an import of .task (which imports this)
         runs[backend] = run_side(task, model, params, ctx, os.path.join(ctx.out_dir, backend),
                                  backend=backend, network=model.network)
     report = {k: {**s["metrics"], "wall_seconds": s["wall_seconds"]} for k, (_, s) in runs.items()}
