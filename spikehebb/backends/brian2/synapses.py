@@ -128,10 +128,15 @@ def build_da_stdp(rule, proj, ctx, unit):
     co = _coincidence(rule)
     ns = _stdp_namespace(rule, proj)
     ns.update(_da_params(rule, ctx.network))
-    # w first (it needs c and xc as they were at tc), then c, the excess and tc
-    advance = ("w = clip(w + eta*w_max*c*(d_base*tau_c*(-expm1(-(t - tc)/tau_c))"
-               " + xc*tau_e*(-expm1(-(t - tc)/tau_e))), w_min, w_max)\n"
-               f"c = c*exp(-(t - tc)/tau_c)\nxc = {var}_post\ntc = t\n")
+    # w first (it needs c and xc as they were at tc), then c, the excess and tc. The excess
+    # part of the integral, c xc tau_e (1 - e^{-(t - tc)/tau_e}), uses the excess just before
+    # now, x(t^-) = xc e^{-(t - tc)/tau_d} (the copy less a pulse that arrives now: no pulse
+    # comes in between, each one is an event), so that one exponential serves c and the excess.
+    # A second event in the same step (tc = t) finds xc already past the pulse: nothing to add.
+    advance = ("e_c = exp(-(t - tc)/tau_c)\n"
+               "w = clip(w + eta*w_max*c*(d_base*tau_c*(1 - e_c)"
+               f" + tau_e*(xc - e_c*({var}_post - int(tc < t)*{var}_pulse_post))), w_min, w_max)\n"
+               f"c = c*e_c\nxc = {var}_post\ntc = t\n")
     return RuleCode(
         model=("c : 1\nxc : 1\ntc : second\n"
                "dapre/dt = -apre/tau_plus : 1 (event-driven)\n"
