@@ -135,8 +135,6 @@ def _filter_pc_cosine(spec, network, result):
 
 @_register(CorrelationGame)
 def _correlation_game(spec, network, result):
-    if spec.lateral not in network.projections:
-        raise ValueError(f"metric 'correlation_game': no projection {spec.lateral!r}")
     pre = network.populations[network.projections[spec.projection].pre]
     x, _ = input_samples(pre, spec.samples)
     out = {}
@@ -147,8 +145,8 @@ def _correlation_game(spec, network, result):
         out[f"game_objective{prefix}"], _ = game_objective(x, W, L)
     if pre.TYPE == "rate_images" and pre.source == "bars":
         from .datasets.patches import bar_features
-        out["parts_match_mean"], out["parts_distinct"] = parts_match(_matrix(network, result, spec.projection),
-                                                                    bar_features(pre.size))
+        W = _matrix(network, result, spec.projection)
+        out["parts_match_mean"], out["parts_distinct"] = parts_match(W, bar_features(pre.size))
     return out
 
 

@@ -30,9 +30,9 @@ def test_neaw_decorrelates_where_plain_hebb_collapses():
 
 def test_ahl_code_is_sparse_distributed_and_reconstructs_better_than_oja():
     _, _, ahl = run("ahl_sparse_patches.toml", ["model.duration=200 s"])
-    _, _, oja = run("ahl_sparse_patches.toml", ["model.duration=200 s",
-                                               'projections.ff.rule={type="oja", learning_rate=1e-3}',
-                                               'populations.code={type="rate_units", n=32, transfer="relu", tau="0 ms"}'])
+    _, _, oja = run("ahl_sparse_patches.toml", [
+        "model.duration=200 s", 'projections.ff.rule={type="oja", learning_rate=1e-3}',
+        'populations.code={type="rate_units", n=32, transfer="relu", tau="0 ms"}'])
     assert ahl["active_fraction"] == pytest.approx(0.1, abs=0.03)    # sparse: each unit ~ its target
     assert ahl["active_per_input"] > 2                               # distributed: several units per patch
     assert oja["active_fraction"] > 0.9                              # Oja: dense
@@ -54,7 +54,7 @@ def test_hpca_conv_readout_on_mnist():
 def test_correlation_game_objective_rises_and_units_learn_distinct_bars():
     net, res, m = run("seung_zung_parts.toml", duration=200 * second)   # the file's quick duration
     assert m["game_objective"] > m["game_objective_before"] + 10, m
-    assert m["parts_match_mean"] > 0.85 and m["parts_distinct"] >= 4, m
+    assert m["parts_match_mean"] > 0.9 and m["parts_distinct"] >= 6, m
     w = res.weights["ff"]["final"].reshape(64, 16)
     assert np.allclose(w.sum(axis=0), 1.0, atol=1e-6)              # the resource is conserved
     assert np.mean(w < 0.01) > 0.8                                   # most synapses pruned (w_max 0.15)
@@ -65,7 +65,7 @@ def test_without_anti_hebbian_inhibition_units_share_the_same_bars():
     units, but they do not decorrelate: few distinct bars, and the game's objective falls."""
     _, _, m = run("seung_zung_parts.toml", ["projections.lateral.rule.learning_rate=1e-12"],
                   duration=200 * second)
-    assert m["parts_distinct"] <= 2, m
+    assert m["parts_distinct"] <= 3, m
     assert m["game_objective"] < m["game_objective_before"], m
 
 
@@ -96,6 +96,8 @@ def test_spike_backend_refuses_literature_models():
 def test_bad_literature_inputs_are_one_line_errors():
     with pytest.raises(ModelError, match="target"):
         load_model(MODELS / "ahl_sparse_patches.toml", ["populations.code.target=1.5"])
+    with pytest.raises(ModelError, match="metrics.0..lateral: no lateral 'nope'"):
+        load_model(MODELS / "seung_zung_parts.toml", ['metrics=[{type="correlation_game", projection="ff", lateral="nope"}]'])
     with pytest.raises(ModelError, match="receptor"):
         simulate(load_model(MODELS / "seung_zung_parts.toml", ['projections.lateral.receptor="exc"']).network,
                  "rate", duration=0.01 * second)

@@ -100,7 +100,7 @@ def build_measures(tables, network, where="metrics"):
         w = f"{where}[{k}]"
         m = MEASURES.build(table, w) if isinstance(table, dict) else table
         for attr, names in (("population", network.populations), ("projection", network.projections),
-                            ("others", network.projections),
+                            ("others", network.projections), ("lateral", network.projections),
                             ("modulator", network.modulators)):
             value = getattr(m, attr, None)
             if value is not None and value not in names:

@@ -105,7 +105,8 @@ def build_cg_excitation(rule, proj, syn):
 @RULE_BUILDERS.register(CorrelationGameInhibition)
 def build_cg_inhibition(rule, proj, syn):
     if proj.receptor != "inh":
-        raise ModelError(proj._where or "rule", "correlation_game_inhibition needs receptor = \"inh\" (weights are magnitudes)")
+        raise ModelError(proj._where or "rule",
+                         "correlation_game_inhibition needs receptor = \"inh\" (weights are magnitudes)")
     eta, bound = rule.learning_rate, float(to_si(rule.bound))
     return RuleRun(lambda w, pre, post, dt, s, n: (foldiak_delta_w(pre, post, w, eta, bound, dt), s))
 
