@@ -110,10 +110,11 @@ class NeAW(_NativeRule):
     Plain Hebbian learning (:math:`s_j = 1`) drives every neuron to the input's
     principal direction, so that on correlated inputs all neurons answer alike;
     a neuron that becomes too active turns anti-Hebbian and moves away, which
-    relieves the bias in activity and spreads the neurons over distinct
-    directions (decorrelated outputs). The paper's switch compares each
-    neuron's activity with a threshold; here it is the running mean against a
-    fixed target rate.
+    spreads the neurons over distinct directions (decorrelated outputs). The
+    paper switches each neuron by its activity; the form implemented here
+    compares a running mean of the rate with a fixed target rate, and uses
+    explicit normalisation (the paper's exact switching statistic and
+    normalisation may differ).
 
     References
     ----------
@@ -139,6 +140,10 @@ class AHL(_NativeRule):
     (competition without winner-take-all), and weights stay bounded.
     Combined with the thresholds, units learn a sparse, distributed code:
     each answers about a fraction :math:`p` of inputs and several answer each input.
+    The paper's ingredients are the adaptive thresholds (a target firing
+    probability per neuron) and online Hebbian updates of the active neurons;
+    the residual form of the update is this implementation's choice (the
+    paper's exact update and normalisation may differ).
 
     References
     ----------
@@ -192,6 +197,8 @@ class CorrelationGameExcitation(_NativeRule):
     (projected gradient ascent). Synapses driven below zero are eliminated, so a
     neuron keeps only its most strongly correlated inputs; with the projection's
     ``w_max`` these are a group of at least :math:`c / w_{max}` inputs, a part.
+    The conserved total with elimination follows the paper's model of synaptic
+    competition; the projection's exact form is this implementation's.
 
     References
     ----------
