@@ -113,3 +113,18 @@ def test_literature_figures_are_made_from_a_run():
     assert ax.images[0].get_array().shape == (2, 11)
     ax = comparison_bars({"a": {"x": 1.0, "y": 2.0}, "b": {"x": 0.5, "y": 0.1}})
     assert [p.get_height() for p in ax.patches] == [1.0, 2.0, 0.5, 0.1]
+
+
+def test_nonlinear_hpca_first_filter_is_still_the_first_component():
+    """MNIST patches are non-negative, so is their first component: the rectified unit 1 never
+    clips and learns it as the linear one does (Lagani et al.'s nonlinear variant)."""
+    _, _, m = run("hpca_conv_mnist.toml", ['projections.ff.rule.nonlinearity="relu"',
+                                           'metrics=[{type="filter_pc_cosine", projection="ff"}]'],
+                  duration=150 * second)
+    assert m["filter_pc_cosine_1"] >= 0.95, m
+
+
+def test_patches_larger_than_the_images_are_refused():
+    net = load_model(MODELS / "ahl_sparse_patches.toml", ["populations.patches.size=700"]).network
+    with pytest.raises(ModelError, match="do not fit"):
+        simulate(net, "rate", duration=0.01 * second)
