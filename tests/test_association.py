@@ -121,11 +121,11 @@ def test_model_file_and_cli_entry(models_dir):
     assert {"weights", "cue_response", "capacity"} <= set(res.figures)
 
 
-@pytest.mark.slow  # both backends: Brian2 runs of about 8 s of network time
+@pytest.mark.slow  # 90 s: both backends, Brian2 runs of about 20 s of network time
 def test_cli_compare_same_cues_both_backends(models_dir, tmp_path, capsys):
     from spikehebb import cli
     out = tmp_path / "cmp"
-    sets = ["task.epochs=3", "task.hetero_p=[2, 8]", "spike.task.hetero_p=[2, 8]"]
+    sets = ["task.epochs=3", "task.hetero_p=[2, 8]"]  # --set applies after the [spike] table
     code = cli.main(["compare", str(models_dir / "association.toml"), "--seed", "0", "--out", str(out),
                      "--no-progress"] + [a for s in sets for a in ("--set", s)])
     assert code == 0
@@ -135,8 +135,10 @@ def test_cli_compare_same_cues_both_backends(models_dir, tmp_path, capsys):
     assert report["rate"]["recall_accuracy"] == report["spike"]["recall_accuracy"] == 1.0
     ag = report["agreement"]
     assert ag["recall_agree"] == 1.0
-    assert ag["recall_rate_a_rel_error"] < 0.3        # measured
-    assert abs(ag["weight_a_diff"]) < 0.2              # both near the bound (measured)
+    # Siegert rate against the simulated LIF neuron, same weights: measured 55.1 against 60.7 Hz (0.092)
+    assert ag["recall_rate_a_rel_error"] < 0.2
+    assert abs(ag["weight_a_diff"]) < 0.1              # both at the bound: measured 1.0 / 0.983
+    # the same pattern pairs on both backends: measured 1.0 and 0.997 (one spurious bit of 320, rate side)
     assert ag["hetero_bit_agreement_p2"] == 1.0 and ag["hetero_bit_agreement_p8"] > 0.95
     assert (out / "compare.png").read_bytes()[:4] == b"\x89PNG"
     assert (out / "rate" / "summary.json").exists() and (out / "spike" / "summary.json").exists()

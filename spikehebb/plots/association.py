@@ -84,8 +84,15 @@ def capacity(curve, ax=None, label=None):
     ax.plot(curve["p"], curve["recall_accuracy"], "o-", label=(label or "") + " patterns recalled")
     ax.plot(curve["p"], curve["bit_accuracy"], "s--", label=(label or "") + " bits correct")
     ax.set(xscale="log", xlabel="stored pairs P", ylabel="accuracy", ylim=(-0.02, 1.02))
+    _p_ticks(ax, curve["p"])
     ax.legend(fontsize=8)
     return ax
+
+
+def _p_ticks(ax, p):
+    # the P values themselves as ticks: a log axis would label 2 as 2 x 10^0
+    ax.set_xticks(list(p), [str(int(v)) for v in p])
+    ax.minorticks_off()
 
 
 def comparison_figure(results, threshold_hz):
@@ -117,6 +124,7 @@ def comparison_figure(results, threshold_hz):
     if has_curve:
         axes[2].set(xscale="log", xlabel="stored pairs P", ylabel="accuracy", ylim=(-0.02, 1.02),
                     title="hetero-associative recall (same pairs)")
+        _p_ticks(axes[2], results[names[0]].arrays["hetero/p"])
     for ax in axes:
         ax.legend(fontsize=8)
     fig.tight_layout()
