@@ -37,13 +37,13 @@ def test_rate_association_recalls_both_pairs():
     assert a.weights_[1, 0] == pytest.approx(a.weight_trace_[0, 1, 0], rel=0.01) and a.weights_[1, 0] < 0.1
 
 
-@pytest.mark.slow  # 15 s: P = 2 and P = 32 pattern pairs on the rate backend
+@pytest.mark.slow  # 15-30 s: P = 2 and P = 32 pattern pairs on the rate backend
 def test_hetero_recall_falls_as_pairs_grow():
     est = Association("rate", epochs=4, neurons=5, w_max=50e-12, probes=False, dt=1e-3)
     curve = capacity_curve(est, [2, 32], 40, 40, 4, 4, seed=0)
     assert curve["recall_accuracy"][0] == 1.0
-    assert curve["recall_accuracy"][1] < 0.6          # measured 0.28 (Willshaw crosstalk)
-    assert curve["bit_accuracy"][1] > 0.9             # measured 0.96
+    assert curve["recall_accuracy"][1] < 0.5          # measured 0.16 (Willshaw crosstalk)
+    assert curve["bit_accuracy"][1] > 0.85            # measured 0.925
     # crosstalk adds spurious 1s; no stored bit is lost
     assert np.all(curve["missed_bits"] == 0)
     # Willshaw estimate: a synapse is set once its bits met in a pair, q = 1 - (1 - (k/n)^2)^P; an
