@@ -43,7 +43,7 @@ class SampleSource:
         self.pop, self.size, self.scale = pop, pop.size, float(to_si(pop.scale))
         self.images = None
         if pop.source == "sample_image":
-            from ..tasks.hopfield.patterns import sample_image
+            from .images import sample_image
             img = sample_image(pop.image)
             self.images = (img / np.max(np.abs(img)))[None]
         elif pop.source == "mnist":

@@ -10,14 +10,9 @@
 """
 import numpy as np
 
+from ...datasets.images import SAMPLE_IMAGES, sample_image  # noqa: F401  (the task's image source)
 from ...model.errors import ModelError
 
-#: bundled sample images: name -> (file in matplotlib's sample_data, array key or None)
-SAMPLE_IMAGES = {
-    "grace_hopper": ("grace_hopper.jpg", None),
-    "topobathy": ("topobathy.npz", "topo"),
-    "jacksboro": ("jacksboro_fault_dem.npz", "elevation"),
-}
 
 
 def random_patterns(p, n, rng):
@@ -59,24 +54,6 @@ def letters(chars, shape=(12, 12), weight="bold"):
             inside ^= Path(poly).contains_points(grid)
         out.append(np.where(inside, 1.0, -1.0))
     return np.array(out)
-
-
-def sample_image(name):
-    """A bundled matplotlib sample image as a 2-D float array (grey levels)."""
-    import matplotlib.cbook as cbook
-    if name not in SAMPLE_IMAGES:
-        raise ModelError("images", f"expected one of {', '.join(SAMPLE_IMAGES)}; got {name!r}")
-    fname, key = SAMPLE_IMAGES[name]
-    if key is None:
-        import matplotlib.image as mpimg
-        with cbook.get_sample_data(fname) as fh:
-            img = np.asarray(mpimg.imread(fh, format=fname.rsplit(".", 1)[1]), dtype=float)
-        return img.mean(axis=2) if img.ndim == 3 else img
-    data = cbook.get_sample_data(fname)  # recent matplotlib returns the loaded NpzFile
-    if not hasattr(data, "files"):
-        data = np.load(data)
-    with data:
-        return np.asarray(data[key], dtype=float)
 
 
 def image_patches(image, size, count, rng):
