@@ -1,11 +1,15 @@
 """Shared fixtures: paths, a quiet Brian2, and small network builders."""
 import logging
+import os
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 MODELS = ROOT / "models"
+#: the canonical MNIST files beside the checkout (CI puts ../shared there); tests never download
+MNIST_DIR = Path(os.environ.get("SPIKEHEBB_DATA") or ROOT.parent / "shared" / "data" / "mnist")
+os.environ.setdefault("SPIKEHEBB_DATA", str(MNIST_DIR))
 
 #: a small, valid network model for command-line tests (20 Poisson inputs onto 2 LIF neurons, pair STDP)
 TINY_MODEL = """
