@@ -6,7 +6,8 @@ returns plain floats.
 """
 import numpy as np
 
-from .metrics import _register, principal_components, weight_matrix
+from .metrics_base import principal_components, weight_matrix
+from .metrics_base import register as _register
 from .model.literature_measures import CodeQuality, ConvReadout, CorrelationGame, FeatureDiversity, FilterPCCosine
 
 METRIC_SEED = 12345

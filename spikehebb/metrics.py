@@ -1,12 +1,9 @@
 """Backend-neutral metrics: numbers computed from a Network and its RunResult."""
 import numpy as np
 
+from .metrics_base import _COMPUTE, principal_components, weight_matrix
+from .metrics_base import register as _register
 from .model.measures import OutputRate, PCCosine, RewardedSynapse, Rewards, Selectivity, WeightDistribution
-from .registry import Registry
-
-#: metric description class -> function(spec, network, result) -> {name: value}
-_COMPUTE = Registry("metrics module", by_class=True)
-_register = _COMPUTE.register
 
 
 def compute_metrics(network, result):
@@ -107,20 +104,6 @@ def pattern_second_moment(pop):
     c = m1.T @ m1 / len(p)
     c[np.diag_indices_from(c)] = m2.mean(axis=0)
     return c
-
-
-def principal_components(c):
-    """Eigenvectors of the symmetric matrix ``c`` as columns, by decreasing eigenvalue."""
-    vals, vecs = np.linalg.eigh(c)
-    order = np.argsort(vals)[::-1]
-    return vals[order], vecs[:, order]
-
-
-def weight_matrix(final, i, j, n_pre, n_post):
-    """Dense (n_pre, n_post) matrix of a projection's weights (0 where no synapse)."""
-    w = np.zeros((n_pre, n_post))
-    w[np.asarray(i, int), np.asarray(j, int)] = final
-    return w
 
 
 def pc_cosines(w, components, rule_type="sanger"):

@@ -8,20 +8,12 @@ dimensionless numbers onto rate-native units.
 import numpy as np
 from matplotlib.figure import Figure
 
-from .axes import axes_or_new
+from .axes import axes_or_new, output_label
 from .network import (describe_indices, population_rate, raster, raster_caption, rate_heatmap, row_step,
                       weight_histogram, weight_traces)
 
 #: display unit of SI weights, by the physical kind of the weights
 _WEIGHT_UNIT = {"conductance": (1e-9, "nS"), "current": (1e-12, "pA")}
-
-
-def output_label(pop):
-    """What a population's recorded values are: ``"rate (Hz)"``, or, for linear
-    rate units (:math:`y = g\\,w^\\top x + b`, signed), ``"output y (linear, signed)"``."""
-    if getattr(pop, "TYPE", None) == "rate_units" and pop.transfer == "linear":
-        return "output y (linear, signed)"
-    return "rate (Hz)"
 
 
 def weight_axis(network, name, rec):

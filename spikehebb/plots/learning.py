@@ -9,7 +9,7 @@ Bienenstock, Cooper & Munro (1982) J. Neurosci. 2:32.
 import numpy as np
 from matplotlib.figure import Figure
 
-from .axes import axes_or_new
+from .axes import axes_or_new, output_label
 
 
 def pc_cosine_traces(times, cosines, ax=None, labels=None):
@@ -89,7 +89,6 @@ def learning_figures(network, result):
 
 
 def _selectivity_figure(m, name, network, result):
-    from .figures import output_label
     rec = result.weights[name]
     ij = rec["final_i"], rec["final_j"]
     after = m.pattern_responses(network, name, rec["final"], *ij)
