@@ -110,7 +110,7 @@ def test_estimator_follows_scikit_learn_conventions():
     a, b = twin.get_params(), est.get_params()
     assert repr(a.pop("network")) == repr(b.pop("network")) and a == b and twin is not est
     assert twin.set_params(random_state=5).random_state == 5
-    with pytest.raises(ValueError):
+    with pytest.raises(ModelError, match="not a parameter of HopfieldMemory"):
         est.set_params(rule="hebbian")  # a description's field, not an estimator parameter
     x = random_patterns(3, 32, np.random.default_rng(2))
     est.fit(x)

@@ -43,8 +43,9 @@ from ...model import DASTDP, PairSTDP
 from ...model.errors import ModelError
 from ...model.schema import Field
 from ...results import RunResult
-from .estimator import Estimator
-from .protocol import NetSpec, Protocol, responses, run_protocol, si_param, weight_history
+from ...model.units import to_si
+from ..estimator import Estimator
+from .protocol import NetSpec, Protocol, responses, run_protocol, weight_history
 
 PARAMS = (
     Field("rule", "str", "pair_stdp", choices=("pair_stdp", "da_stdp"), doc="CS->output plasticity"),
@@ -185,7 +186,7 @@ VARIANTS = {"classical": ("pair_stdp", True), "da": ("da_stdp", True), "da_unrew
 def run(params, ctx):
     """CLI entry: the chosen variant, and with ``compare`` all three."""
     from ...plots import association as plots
-    p = {k: si_param(PARAMS, k, v) for k, v in params.items()}
+    p = {k: to_si(v) for k, v in params.items()}
     rule, compare, reward, trials = p.pop("rule"), p.pop("compare"), p.pop("reward"), p.pop("trials")
     if ctx.quick:  # the chosen variant only; fewer trials would not condition
         compare = False

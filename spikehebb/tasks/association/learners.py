@@ -35,7 +35,7 @@ import numpy as np
 
 from ...model import PairSTDP, Static
 from ...model.errors import ModelError
-from .estimator import Estimator, clone
+from ..estimator import Estimator, clone
 from .protocol import NetSpec, Protocol, bit_weights, responses, run_protocol, weight_history, weight_matrix
 
 

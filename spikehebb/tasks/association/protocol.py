@@ -205,12 +205,3 @@ def weight_history(result, spec):
     full = np.zeros((len(t), spec.n_in * spec.m, spec.n_out))
     full[:, np.asarray(e["i"]), np.asarray(e["j"])] = w
     return t, bit_weights(full, spec) / float(e["w_max"])
-
-
-def si_param(fields, name, value):
-    """A task parameter as an SI float (from a unit string or a Brian2 quantity); other kinds unchanged."""
-    from ...model.units import to_si
-    field = next(f for f in fields if f.name == name)
-    if isinstance(value, str) and field.kind != "str":
-        value = field.coerce(value, f"task.{name}")
-    return float(to_si(value)) if hasattr(value, "dim") else value

@@ -34,7 +34,7 @@ from ...model import PairSTDP
 from ...model.schema import Field
 from ...results import RunResult
 from .learners import Association, capacity_curve
-from .protocol import si_param
+from ...model.units import to_si
 
 __all__ = ["PARAMS", "run", "compare", "textbook", "hetero"]
 
@@ -77,7 +77,7 @@ def check(params, network, where):
 
 
 def _si(p, k):
-    return si_param(PARAMS, k, p[k])
+    return to_si(p[k])
 
 
 def _common(p, ctx):

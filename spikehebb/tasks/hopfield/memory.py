@@ -7,12 +7,11 @@ builds from a :class:`~spikehebb.model.Network` (a ``binary_units``,
 runs the dynamics on the chosen backend. ``get_params``/``set_params`` follow
 scikit-learn, so ``sklearn.base.clone`` works.
 """
-import inspect
-
 import numpy as np
 
 from ...backends import build_memory
 from ...backends.memory import overlap
+from ..estimator import Estimator
 
 
 def recall_overlap(states, targets):
@@ -30,7 +29,7 @@ def recalled_fraction(states, targets, max_error=0.01):
     return float(np.mean(wrong <= max_error + 1e-12))
 
 
-class HopfieldMemory:
+class HopfieldMemory(Estimator):
     """Associative memory: one description, either backend.
 
     Parameters
@@ -59,23 +58,6 @@ class HopfieldMemory:
 
     def __init__(self, network, backend="rate", target=None, random_state=None):
         self.network, self.backend, self.target, self.random_state = network, backend, target, random_state
-
-    @classmethod
-    def _get_param_names(cls):
-        return [p for p in inspect.signature(cls.__init__).parameters if p != "self"]
-
-    def get_params(self, deep=True):
-        """Constructor parameters (scikit-learn convention)."""
-        return {k: getattr(self, k) for k in self._get_param_names()}
-
-    def set_params(self, **params):
-        """Set constructor parameters; returns ``self``."""
-        names = self._get_param_names()
-        for k, v in params.items():
-            if k not in names:
-                raise ValueError(f"invalid parameter {k!r} for {type(self).__name__}; expected one of {names}")
-            setattr(self, k, v)
-        return self
 
     def fit(self, patterns):
         """Store ``patterns`` ((P, N) of +-1, or a stack (G, P, N) of G networks); returns ``self``."""

@@ -1,4 +1,4 @@
-"""scikit-learn's estimator conventions without depending on scikit-learn.
+"""scikit-learn's estimator conventions without depending on scikit-learn (every task family's estimators).
 
 Parameters are the ``__init__`` arguments, stored unchanged under their own
 names (no validation in ``__init__``; ``fit`` checks them), so that
@@ -10,8 +10,8 @@ import inspect
 
 import numpy as np
 
-from ...model.errors import ModelError
-from ...model.units import parse_quantity, to_si
+from ..model.errors import ModelError
+from ..model.units import parse_quantity, to_si
 
 
 class Estimator:
