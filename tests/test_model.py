@@ -153,3 +153,13 @@ def test_non_finite_values_are_refused(models_dir, override, where):
     with pytest.raises(ModelError, match="finite") as err:
         load_model(models_dir / "song2000_stdp.toml", extra + [override])
     assert err.value.where.endswith(where)
+
+
+def test_set_can_edit_a_backend_table(models_dir):
+    # --set spike.task.hetero_p=[2] changes what the spike backend runs, and only that
+    spike = load_model(models_dir / "association.toml", ["spike.task.hetero_p=[2]"], backend="spike")
+    rate = load_model(models_dir / "association.toml", ["spike.task.hetero_p=[2]"], backend="rate")
+    assert spike.task_table["hetero_p"] == [2]
+    assert rate.task_table["hetero_p"] == [2, 4, 8, 16, 32]
+    both = load_model(models_dir / "association.toml", ["task.hetero_p=[3]"], backend="spike")
+    assert both.task_table["hetero_p"] == [3]  # a plain key still wins over the backend table

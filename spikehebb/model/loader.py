@@ -110,12 +110,15 @@ def load_model(path, overrides=(), quick=False, backend=None):
             layers[key] = data.pop(key, {})
             if not isinstance(layers[key], dict):
                 raise ModelError(key, "expected a table laid out like the file")
+        given = [parse_override(o) for o in overrides]
+        # ``--set spike.task.x=...`` edits a layer (it applies only where that layer does)
+        apply_overrides(layers, [(k, v) for k, v in given if k[0] in layers and len(k) > 1])
         own = dict(layers.get(backend, {}))
         own_quick = own.pop("quick", {})
         apply_overrides(data, list(_flatten(own)))
         if quick:
             apply_overrides(data, list(_flatten(layers["quick"])) + list(_flatten(own_quick)))
-        apply_overrides(data, [parse_override(o) for o in overrides])
+        apply_overrides(data, [(k, v) for k, v in given if not (k[0] in layers and len(k) > 1)])
         resolved = copy.deepcopy(data)
         # data files named in the model (e.g. spike_times.file) are read relative to it
         token = MODEL_DIR.set(os.path.dirname(os.path.abspath(path)))
