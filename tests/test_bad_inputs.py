@@ -218,6 +218,9 @@ CASES = {
     "evaluate_with_network_model": Case(**run_tiny("--evaluate"), culprit="--evaluate"),
     "evaluate_without_weights": Case(["run", SHALLOW, "--backend", "rate", "--evaluate"], "--evaluate"),
     "train_spike_with_network_model": Case(["compare", "m.toml", "--train-spike"], "--train-spike", files=tiny()),
+    "memory_the_spike_backend_refuses": Case(["run", str(MODELS / "hopfield_modern.toml"), "--backend", "spike",
+                                              "--no-progress"], "hopfield_modern.toml: populations.memory",
+                                             "use --backend rate"),
     "compare_a_task_without_comparison": Case(["compare", CONDITIONING], "task", "does not"),
     # --- --out ----------------------------------------------------------------------------
     "out_is_a_file": Case(["run", "m.toml", "--target", "numpy", "--out", "f"], "--out", files={**tiny(), "f": "x"}),
