@@ -155,3 +155,25 @@ def test_rate_rule_agrees_with_the_spiking_mean_under_tonic_dopamine():
     assert rate["final"].mean() - 0.5 == pytest.approx(expected, rel=0.01)
     sem = spike["final"].std() / np.sqrt(400)
     assert abs(spike["final"].mean() - rate["final"].mean()) < 4 * sem + 0.02 * abs(expected)
+
+
+def test_a_pre_spike_transmits_the_weight_of_its_own_time():
+    """Tonic dopamine after one pairing: a pre spike 0.5 s later puts w(0.5 s) into the post
+    current, the weight integrated up to that moment (not its value at the last event)."""
+    import brian2 as b2
+    from spikehebb.backends.brian2.simulation import Simulation
+    rule = DASTDP(a_plus=A_PLUS, a_minus=0.6, tau_plus="20 ms", tau_minus="20 ms", tau_c="1 s",
+                  learning_rate=f"{ETA} Hz")
+    mod = Modulator(tau="200 ms", baseline=1.0, source=Schedule(times=["3000 s"], amounts=0.0))
+    t_late = 0.5
+    net = forced_pairs_network([[T_PRE, t_late]], [T_PRE + LAG - DT], rule, w0=0.3, duration="502 ms",
+                               modulators={"dopamine": mod})
+    with Simulation(net, target="numpy") as sim:
+        current = b2.StateMonitor(sim.ctx.groups["post"], "I_e", record=0, when="end", clock=sim.ctx.clock)
+        sim.net.add(current)
+        sim.net.run(0.502 * b2.second, namespace={})
+        sent = current.I_e[0][int(round(t_late / DT))] / b2.amp / W_MAX
+    (w, _, _), = da_stdp([T_PRE, t_late], [T_PRE + LAG], [], 0.3, [t_late], w_max=1.0, a_plus=A_PLUS, a_minus=0.6,
+                         tau_plus=TAU_PLUS, tau_minus=0.02, tau_c=TAU_C, eta=ETA, tau_d=TAU_D, d_base=1.0)
+    assert w - 0.3 > 0.05  # the weight has moved since the pairing
+    assert sent == pytest.approx(w, abs=1e-9)
