@@ -1,8 +1,11 @@
 r"""Population builders of the rate backend: every population becomes rate units.
 
 - ``poisson`` inputs are their rates (piecewise-constant schedules and rate
-  arrays included).
-- ``spike_times`` become pulse rates: the spikes of a step divided by the step.
+  arrays included). As the post of a plastic projection they keep that rate (they
+  take no input), so the rate rules apply with it exactly: a Poisson post neuron
+  at rate r gives pair STDP's Kempter drift with r.
+- ``spike_times`` become pulse rates: the spikes of a step divided by the step
+  (so the rate rules see no spike timing: pairing protocols need the spike backend).
 - ``lif`` units relax to the Siegert rate of their input statistics
   (:mod:`.input_stats`) with the membrane time constant,
   :math:`\tau_m \dot r = -r + \Phi(\mu, \sigma)`, which keeps recurrent
