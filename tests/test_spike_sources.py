@@ -145,3 +145,10 @@ def test_da_stdp_onto_given_spike_times_is_refused_in_one_line():
     with pytest.raises(ModelError, match="cannot be the post of da_stdp") as e:
         simulate(net, "spike", seed=0, target="numpy")
     assert "\n" not in str(e.value)
+
+
+def test_kempter_model_file_rate_backend(models_dir):
+    """models/kempter_poisson.toml: the rate backend gives the drift of its header exactly."""
+    net = load_model(models_dir / "kempter_poisson.toml", backend="rate").network
+    w = simulate(net, "rate", seed=0).weights["stdp"]["final"]
+    np.testing.assert_allclose(w, 0.5 + 20 * 30 * (0.002 - 0.0024) * 0.02 * 10, rtol=1e-9)
