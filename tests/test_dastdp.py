@@ -112,6 +112,8 @@ def test_pulse_near_the_end_ramps_the_weight_as_the_integral():
     pulse, duration = 0.45, 0.5
     res = simulate(_poisson_network(0.0, [pulse], duration, weight_dt="1 ms"), "spike", seed=2, target="numpy")
     rec = res.weights["plastic"]
+    # edge case: a pre spike in the very step the synapses see the pulse (before the pulse's own event)
+    assert np.isclose(res.spikes["pre"][0], pulse + DT_P).any()
     w_ref, c_ref, d_ref = _reference(res, 0.0, [pulse], end=duration)
     # the final weights are those of the run's end, 0.5 s
     np.testing.assert_allclose(rec["final"][rec["i"]], w_ref[-1], atol=1e-9)
