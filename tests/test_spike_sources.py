@@ -2,13 +2,14 @@
 spike files, and the coincidence convention of the STDP rules."""
 import numpy as np
 import pytest
+from brian2 import second
 
 from spikehebb.backends import simulate
 from spikehebb.backends.rate.network import RateNetwork
 from spikehebb.model import (DASTDP, Modulator, Network, PairSTDP, PoissonInput, Projection, SpikeTimes,
                              TripletSTDP, load_model)
 from spikehebb.model.errors import ModelError
-from stdp_reference import pair_stdp, triplet_stdp
+from stdp_reference import da_stdp, pair_stdp, triplet_stdp
 
 A_PLUS, A_MINUS, TAU = 0.002, 0.0024, 0.02
 
@@ -56,12 +57,13 @@ PRE = [0.100, 0.300, 0.500, 0.700, 0.7001]
 POST = [0.110, 0.290, 0.500, 0.7001, 0.900]
 
 
-def _pairing_network(rule, dt="0.1 ms"):
+def _pairing_network(rule, dt="0.1 ms", modulators=None):
     ms = lambda ts: [f"{t * 1e3:.1f} ms" for t in ts]  # noqa: E731
     return Network(name="pairing", dt=dt, duration="1 s",
                    populations={"pre": SpikeTimes(n=1, indices=[0] * len(PRE), times=ms(PRE)),
                                 "post": SpikeTimes(n=1, indices=[0] * len(POST), times=ms(POST))},
                    projections={"plastic": Projection(pre="pre", post="post", w_init=0.5, w_max=1.0, rule=rule)},
+                   modulators=modulators,
                    record={"weights": ["plastic"], "weight_synapses": 1, "weight_dt": "0.1 ms"})
 
 
@@ -137,10 +139,53 @@ def test_static_projection_onto_a_spike_source_is_refused():
                 projections={"p": Projection(pre="a", post="b", w_init=0.5)})
 
 
-def test_da_stdp_onto_given_spike_times_is_refused_in_one_line():
+def test_da_stdp_pairing_protocol_with_given_post_spikes():
+    """DA-STDP onto given post spikes (the population holds the modulator copies): pairings at
+    +10 ms, -10 ms, 0 and +1 step, tonic dopamine and a pulse at 600 ms; the weight at every
+    0.1 ms sample equals a direct integration of eta w_max c d (the pulse acts one step late)."""
+    p = dict(a_plus=0.1, a_minus=0.12, tau_plus=0.02, tau_minus=0.02, tau_c=1.0, eta=2.0, tau_d=0.2)
+    rule = DASTDP(a_plus=0.1, a_minus=0.12, tau_c="1 s", learning_rate="2 Hz")
+    mod = Modulator(tau="200 ms", baseline=0.2, source={"type": "schedule", "times": ["600 ms"], "amounts": 0.8})
+    res = simulate(_pairing_network(rule, modulators={"dopamine": mod}), "spike", seed=0, target="numpy")
+    rec = res.weights["plastic"]
+    samples = list(np.round(rec["t"] / 1e-4) * 1e-4)
+    grid = lambda ts: [round(t / 1e-4) * 1e-4 for t in ts]  # noqa: E731  (the samples' float times)
+    ref = np.array(da_stdp(grid(PRE), grid(POST), [(grid([0.6001])[0], 0.8)], 0.5, samples + [1.0], w_max=1.0,
+                           d_base=0.2, h=2.5e-5, **p))
+    assert np.abs(ref[:, 0] - 0.5).max() > 0.01
+    np.testing.assert_allclose(rec["w"][:, 0], ref[:-1, 0], atol=1e-9)
+    np.testing.assert_allclose(rec["c"][:, 0], ref[:-1, 1], atol=1e-12)
+    assert rec["final"][0] == pytest.approx(ref[-1, 0], abs=1e-9)
+
+
+def test_given_spike_times_fire_in_the_same_steps_as_a_generator():
+    """As the post of DA-STDP, given spike times are a NeuronGroup; its spikes are the
+    SpikeGeneratorGroup's, step for step (times that fall between steps included)."""
+    rng = np.random.default_rng(0)
+    times, idx = np.round(rng.uniform(0, 0.3, 100), 7), rng.integers(0, 4, 100)
+    steps = ((times + 1e-7) / 1e-4).astype(int)
+    keep = np.unique(np.stack([idx, steps]), axis=1, return_index=True)[1]  # one spike per neuron and step
     mod = Modulator(source={"type": "schedule", "times": ["10 ms"], "amounts": 1.0})
-    net = Network(name="da", duration="50 ms", populations=_pairing_network(PairSTDP()).populations,
-                  modulators={"dopamine": mod},
+    spikes = []
+    for rule in (DASTDP(), PairSTDP()):
+        net = Network(name="steps", duration="310 ms", dt="0.1 ms", modulators={"dopamine": mod},
+                      populations={"pre": SpikeTimes(n=1, indices=[0], times=["1 ms"]),
+                                   "post": SpikeTimes(n=4, indices=idx[keep], times=times[keep] * second)},
+                      projections={"p": Projection(pre="pre", post="post", w_init=0.5, w_max=1.0, rule=rule)},
+                      record={"spikes": ["post"]})
+        t, i = simulate(net, "spike", seed=0, target="numpy").spikes["post"]
+        order = np.lexsort((i, t))
+        spikes.append((np.round(t[order] / 1e-4).astype(int), i[order]))
+    assert len(spikes[0][0]) == len(keep)
+    for a, b in zip(*spikes):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_da_stdp_onto_time_varying_poisson_is_refused_in_one_line():
+    mod = Modulator(source={"type": "schedule", "times": ["10 ms"], "amounts": 1.0})
+    net = Network(name="da", duration="50 ms", modulators={"dopamine": mod},
+                  populations={"pre": PoissonInput(n=1, rate="10 Hz"),
+                               "post": PoissonInput(n=1, schedule=[["0 s", "5 Hz"], ["20 ms", "10 Hz"]])},
                   projections={"plastic": Projection(pre="pre", post="post", w_init=0.5, w_max=1.0, rule=DASTDP())})
     with pytest.raises(ModelError, match="cannot be the post of da_stdp") as e:
         simulate(net, "spike", seed=0, target="numpy")

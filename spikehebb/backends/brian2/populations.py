@@ -96,11 +96,32 @@ def build_poisson(pop, name, ctx):
 
 def _no_modulator_copies(pop, name, ctx, what):
     if ctx.modulator_copies.get(name):
-        raise ModelError(f"populations.{name}", f"a {pop.TYPE} population with {what} cannot be the post "
-                                                "of da_stdp on the spike backend (lif and constant-rate poisson can)")
+        raise ModelError(f"populations.{name}", f"a {pop.TYPE} population with {what} cannot be the post of "
+                                                "da_stdp on the spike backend (lif, spike_times and constant-rate "
+                                                "poisson can)")
 
 
 @POPULATION_BUILDERS.register(SpikeTimes)
 def build_spike_times(pop, name, ctx):
-    _no_modulator_copies(pop, name, ctx, "given times")
-    return b2.SpikeGeneratorGroup(pop.n, pop.indices, pop.times, clock=ctx.clock, name=f"pop_{name}")
+    """Given spike times: a ``SpikeGeneratorGroup``; as the post of DA-STDP, which needs the
+    modulator copies in the post group, a ``NeuronGroup`` that fires in the same steps."""
+    if not ctx.modulator_copies.get(name):
+        return b2.SpikeGeneratorGroup(pop.n, pop.indices, pop.times, clock=ctx.clock, name=f"pop_{name}")
+    dt = float(ctx.clock.dt)
+    # the steps a SpikeGeneratorGroup fires in (it shifts the times by 1e-3 dt, then floors)
+    steps = ((np.asarray(pop.times / b2.second, float) + 1e-3 * dt) / dt).astype(np.int64)
+    order = np.lexsort((steps, pop.indices))
+    idx, steps = np.asarray(pop.indices)[order], steps[order]
+    if np.any((np.diff(steps) == 0) & (np.diff(idx) == 0)):
+        raise ModelError(f"populations.{name}.times", "two spikes of one neuron in the same time step")
+    counts = np.bincount(idx, minlength=pop.n)
+    # table[k, i]: step of neuron i's k-th spike; a last row that is never reached
+    table = np.full((counts.max(initial=0) + 1, pop.n), 2.0 ** 62)
+    rank = np.arange(len(idx)) - np.repeat(np.cumsum(counts) - counts, counts)
+    table[rank, idx] = steps
+    extra, events = modulator_copies(name, ctx)
+    spike_steps = b2.TimedArray(table, dt=1 * b2.second, name=f"spike_steps_{name}")
+    group = b2.NeuronGroup(pop.n, f"k : 1\n{extra}", threshold="t_in_timesteps >= spike_steps(k*second, i)",
+                           reset="k += 1", events=events, namespace={"spike_steps": spike_steps},
+                           clock=ctx.clock, name=f"pop_{name}")
+    return group

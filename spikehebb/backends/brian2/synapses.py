@@ -120,11 +120,8 @@ def build_da_stdp(rule, proj, ctx, unit):
     final weights are advanced to their own times by :func:`read_synapses`.
     """
     var = ctx.modulator_var(rule.modulator)
-    if var not in ctx.groups[proj.post].variables:
-        pop = ctx.network.populations[proj.post]
-        raise ModelError(f"populations.{proj.post}", f"a {pop.TYPE} population with "
-                         f"{'given times' if pop.TYPE == 'spike_times' else 'time-varying rates'} cannot be "
-                         "the post of da_stdp on the spike backend (lif and constant-rate poisson can)")
+    if var not in ctx.groups[proj.post].variables:  # the population builders refuse first
+        raise ModelError(f"populations.{proj.post}", "cannot be the post of da_stdp on the spike backend")
     co = _coincidence(rule)
     ns = _stdp_namespace(rule, proj)
     ns.update(_da_params(rule, ctx.network))
