@@ -179,3 +179,36 @@ def test_a_pre_spike_transmits_the_weight_of_its_own_time():
                          tau_plus=TAU_PLUS, tau_minus=0.02, tau_c=TAU_C, eta=ETA, tau_d=TAU_D, d_base=1.0)
     assert w - 0.3 > 0.05  # the weight has moved since the pairing
     assert sent == pytest.approx(w, abs=1e-9)
+
+
+def test_several_pulses_in_one_eligibility_window_read_between_events():
+    """One pairing, then two pulses 200 ms apart inside one eligibility window (tau_c = 1 s), the
+    weight read at every step between events, against the analytic value (NEST's edge cases):
+
+    .. math:: w(t) = w_0 + \\eta \\sum_{k: T_k \\le t} c_0 e^{-(T_k - t_{post})/\\tau_c}\\, a\\, \\tau_e
+              \\left(1 - e^{-(t - T_k)/\\tau_e}\\right), \\qquad 1/\\tau_e = 1/\\tau_c + 1/\\tau_d,
+
+    with :math:`T_k` the step at which the synapses see pulse k (one step after it)."""
+    pulses = [0.2, 0.4]
+    rule = DASTDP(a_plus=A_PLUS, a_minus=0.6, tau_plus="20 ms", tau_minus="20 ms", tau_c="1 s",
+                  learning_rate=f"{ETA} Hz")
+    mod = Modulator(tau="200 ms", baseline=0.0,
+                    source=Schedule(times=[f"{t * 1e3} ms" for t in pulses], amounts=AMOUNT))
+    net = forced_pairs_network([[T_PRE]], [T_PRE + LAG - DT], rule, w0=0.3, duration="800 ms", trace=True,
+                               modulators={"dopamine": mod})
+    res = simulate(net, "spike", seed=0, target="numpy")
+    rec = res.weights["plastic"]
+    t, w = np.asarray(rec["t"]), np.asarray(rec["w"])[:, 0] / W_MAX
+    t_post, c0 = T_PRE + LAG, A_PLUS * np.exp(-LAG / TAU_PLUS)
+    tau_e = 1 / (1 / TAU_C + 1 / TAU_D)
+    expected = np.full_like(t, 0.3)
+    for seen in np.asarray(pulses) + DT:
+        after = t >= seen
+        expected[after] += (ETA * c0 * np.exp(-(seen - t_post) / TAU_C) * AMOUNT * tau_e
+                            * (1 - np.exp(-(t[after] - seen) / tau_e)))
+    assert np.all(w[t < pulses[0]] == 0.3)  # eligibility without dopamine changes nothing
+    change = expected[-1] - 0.3
+    assert change > 0.05
+    # at every step: between the pulses, just after each, after both (measured: 7e-16)
+    np.testing.assert_allclose(w, expected, atol=1e-12)
+    assert np.all(np.diff(w) >= 0)  # both pulses meet a positive eligibility: the weight only grows
