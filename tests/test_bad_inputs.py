@@ -303,11 +303,9 @@ def _launch(d, case):
 
 
 #: one case of each kind runs in the fast subset (``-m "not slow"``); the rest are marked slow
-FAST = {"missing_file", "binary_file", "invalid_toml", "unknown_key", "missing_unit", "nan_number",
-        "set_bad_value", "unknown_option", "dt_coarser_than_tau_spike", "dt_too_coarse_for_input_rate",
-        "network_larger_than_memory_spike", "target_with_rate_backend", "data_with_network_model",
-        "out_is_a_file", "out_under_a_file", "out_not_a_run", "out_finished_run", "resume_other_model",
-        "resume_truncated_checkpoint", "compare_out_is_a_file"}
+FAST = {"missing_file", "invalid_toml", "unknown_key", "missing_unit", "set_bad_value", "unknown_option",
+        "dt_coarser_than_tau_spike", "target_with_rate_backend", "out_is_a_file", "out_finished_run",
+        "resume_other_model", "compare_out_is_a_file"}
 TEST = "test_bad_input_is_one_line_exit_2_nothing_left"
 
 
@@ -350,6 +348,7 @@ def test_bad_input_is_one_line_exit_2_nothing_left(results, name):
     assert after == before, f"left behind or changed: {sorted(set(after.items()) ^ set(before.items()))}"
 
 
+@pytest.mark.slow  # a Brian2 run; the refusal itself is in the fast cases
 def test_allow_coarse_dt_runs_what_the_check_refuses(tmp_path):
     """The stated opt-in: the same coarse dt that is refused above runs with --allow-coarse-dt."""
     (tmp_path / "m.toml").write_text(TINY)

@@ -23,6 +23,7 @@ def _run(*args):
     return main(["run", *map(str, args), "--data", str(DATA), "--no-progress"])
 
 
+@pytest.mark.slow  # 11 s of MNIST training: the full suite keeps it
 def test_quick_shallow_far_below_chance(tmp_path, capsys):
     out = tmp_path / "q"
     assert _run(SHALLOW, "--backend", "rate", "--quick", "--out", out) == 0

@@ -74,6 +74,7 @@ def test_ks_distance():
     assert ks_distance(a, rng.random(2000)) < 0.06
 
 
+@pytest.mark.slow  # 4 s of Brian2 and rate runs through the CLI
 def test_cli_compare(tmp_path, models_dir, monkeypatch, capsys):
     """The command line runs the comparison and writes compare.json (short run, numpy target)."""
     from spikehebb import cli

@@ -19,6 +19,7 @@ def run(name, overrides=(), seed=0, duration=None):
     return net, res, compute_metrics(net, res)
 
 
+@pytest.mark.slow  # 5 s; the fast subset keeps AHL and HPCA
 def test_neaw_decorrelates_where_plain_hebb_collapses():
     """Correlated inputs: Hebbian units with the same normalisation all learn one direction
     (target rate out of reach: never anti-Hebbian); NeAW's switch spreads them."""
@@ -51,6 +52,7 @@ def test_hpca_conv_readout_on_mnist():
     assert m["readout_test_error"] < 0.08, m
 
 
+@pytest.mark.slow  # 4 s; the fast subset keeps AHL and HPCA
 def test_correlation_game_objective_rises_and_units_learn_distinct_bars():
     net, res, m = run("seung_zung_parts.toml", duration=200 * second)   # the file's quick duration
     assert m["game_objective"] > m["game_objective_before"] + 10, m
@@ -60,6 +62,7 @@ def test_correlation_game_objective_rises_and_units_learn_distinct_bars():
     assert np.mean(w < 0.01) > 0.8                                   # most synapses pruned (w_max 0.15)
 
 
+@pytest.mark.slow  # 4 s; the fast subset keeps AHL and HPCA
 def test_without_anti_hebbian_inhibition_units_share_the_same_bars():
     """The control: lateral learning off (rate ~ 0). The competition alone still makes bar-like
     units, but they do not decorrelate: few distinct bars, and the game's objective falls."""

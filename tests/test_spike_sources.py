@@ -90,7 +90,7 @@ def test_given_post_spikes_pair_stdp_matches_reference(coincident, pairing):
     assert jump == pytest.approx(expected_pre + expected_post, abs=1e-12)
 
 
-@pytest.mark.parametrize("coincident", ["ignore", "pair"])
+@pytest.mark.parametrize("coincident", ["ignore", pytest.param("pair", marks=pytest.mark.slow)])
 def test_given_post_spikes_triplet_matches_reference(coincident):
     params = dict(a2_plus=0.05, a3_plus=0.08, a2_minus=0.07, a3_minus=0.02)
     taus = dict(tau_plus=0.0168, tau_minus=0.0337, tau_x=0.101, tau_y=0.125)

@@ -66,6 +66,7 @@ def test_same_seed_same_result_other_seed_differs():
 
 
 @needs_compiler
+@pytest.mark.slow  # a standalone compile (the build cache tests cover reuse in the fast subset)
 def test_standalone_trials_reuse_one_build():
     """Trials re-run the compiled binary with a new seed; seed 5 matches the numpy target."""
     net = poisson_network()
