@@ -212,3 +212,24 @@ def test_several_pulses_in_one_eligibility_window_read_between_events():
     # at every step: between the pulses, just after each, after both (measured: 7e-16)
     np.testing.assert_allclose(w, expected, atol=1e-12)
     assert np.all(np.diff(w) >= 0)  # both pulses meet a positive eligibility: the weight only grows
+
+
+def test_rate_backend_records_eligibility_and_dopamine_with_the_weights():
+    """c and d come with the weight traces on the rate backend too: d is the modulator (tonic 0.1
+    plus a pulse of 0.5 decaying with 200 ms, seen one step after it, as on the spike backend),
+    c relaxes to tau_c times the drift of the pair window, and each weight step is eta w_max c d dt."""
+    baseline, pulse = 0.1, 0.3
+    net = _poisson_network(baseline, [pulse], 0.6, weight_dt="0.1 ms")
+    rec = simulate(net, "rate", seed=0).weights["plastic"]
+    assert rec["c"].shape == rec["w"].shape == rec["d"].shape
+    t, d = rec["t"], rec["d"][:, 0]
+    after = t > pulse + 2 * DT_P
+    np.testing.assert_allclose(d[t < pulse], baseline)
+    np.testing.assert_allclose(d[after], baseline + AMOUNT * np.exp(-(t[after] - pulse - DT_P) / 0.2), rtol=1e-9)
+    p = PARAMS
+    # w(t + dt) - w(t) = eta w_max c(t + dt) d(t + dt) dt: a step advances c and d, then the weight
+    dw = np.diff(rec["w"], axis=0)
+    np.testing.assert_allclose(dw, p["eta"] * 1.0 * rec["c"][1:] * rec["d"][1:] * DT_P, rtol=1e-9, atol=1e-15)
+    # constant drive r_pre r_post (A+ tau+ - A- tau-) = 50 x 40 x (-4e-4): c = tau_c drive (1 - e^{-t/tau_c})
+    drive = 50 * 40 * (p["a_plus"] * p["tau_plus"] - p["a_minus"] * p["tau_minus"])
+    np.testing.assert_allclose(rec["c"][:, 0], p["tau_c"] * drive * (1 - np.exp(-t / p["tau_c"])), atol=1e-12)

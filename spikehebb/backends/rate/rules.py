@@ -19,12 +19,24 @@ RULE_BUILDERS = builder_registry("rate")
 
 
 class RuleRun:
-    """A built rule: ``step(w, pre, post, dt, net) -> new w`` plus its own state."""
+    """A built rule: ``step(w, pre, post, dt, net) -> new w`` plus its own state.
+
+    ``trace(state, net) -> {name: values}`` (optional) names the rule's own
+    variables that are recorded with the weights (DA-STDP: the eligibility
+    ``c`` and the dopamine ``d``), per synapse or one value for all.
+    """
 
     plastic = True
 
-    def __init__(self, step, state=None):
-        self._step, self.state = step, state
+    def __init__(self, step, state=None, trace=None):
+        self._step, self.state, self._trace = step, state, trace
+
+    def traces(self, net, idx):
+        """The rule's recorded variables at synapses ``idx`` now (empty without ``trace``)."""
+        if self._trace is None:
+            return {}
+        return {k: np.asarray(v, float)[idx].copy() if np.ndim(v) else np.full(len(idx), float(v))
+                for k, v in self._trace(self.state, net).items()}
 
     def step(self, w, pre, post, dt, net):
         dw, self.state = self._step(w, pre, post, dt, self.state, net)
@@ -168,4 +180,6 @@ def build_da_stdp(rule, proj, syn):
 
     def step(w, pre, post, dt, c, n):
         return da_stdp_delta_w(pre, post, w, p, dt, c, n.modulators[name].concentration)
-    return RuleRun(step, state=0.0)
+    # c starts as one 0 for every synapse; the first step makes it an array
+    return RuleRun(step, state=np.zeros(len(syn.i)),
+                   trace=lambda c, n: {"c": c, "d": n.modulators[name].concentration})

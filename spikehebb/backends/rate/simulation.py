@@ -41,7 +41,7 @@ def simulate(network, *, seed=0, target=None, duration=None, progress=False):
     traced = {p: rec.traced_synapses(len(net.projections[p].w)) for p in rec.weights}
     acc = {p: np.zeros(net.units[p].n) for p in rate_pops}
     binned = {p: [] for p in rate_pops}
-    wt = {p: ([], []) for p in traced}
+    wt = {p: ([], [], {}) for p in traced}  # times, weights, the rule's recorded variables
     mods = {m: ([], []) for m in net.modulators}
     steps = range(n_steps)
     if progress:
@@ -53,6 +53,8 @@ def simulate(network, *, seed=0, target=None, duration=None, progress=False):
             for p, idx in traced.items():
                 wt[p][0].append(t)
                 wt[p][1].append(net.projections[p].w[idx].copy())
+                for k, v in getattr(net.projections[p].rule, "traces", lambda *a: {})(net, idx).items():
+                    wt[p][2].setdefault(k, []).append(v)
         net.step(t)
         for p in rate_pops:
             acc[p] += net.units[p].rate
@@ -82,6 +84,7 @@ def _collect(network, net, duration, per_bin, binned, wt, traced, mods, wall):
             idx = traced[name]
             entry.update(t=np.asarray(wt[name][0]), w=np.asarray(wt[name][1]).reshape(-1, len(idx)),
                          i=proj.i[idx], j=proj.j[idx])
+            entry.update({k: np.asarray(v).reshape(-1, len(idx)) for k, v in wt[name][2].items()})
         res.weights[name] = entry
         res.arrays[f"initial_weights/{name}"] = proj.w0
     for m, run in net.modulators.items():
