@@ -116,7 +116,7 @@ def main(argv=None):
     interrupts.remember()  # before Brian2's import wraps the SIGINT disposition
     argv = list(sys.argv[1:] if argv is None else argv)
     logging.getLogger("brian2").setLevel(logging.ERROR)
-    state, restore, args = _State(), None, None
+    state, restore = _State(), None
     try:
         args = _parser().parse_args(argv)
         if getattr(args, "seed", 0) < 0:
@@ -145,7 +145,6 @@ def main(argv=None):
         return compare(args, state)
     except ModelError as e:
         _discard(state, remove_all=True)
-        _name_the_file(e, args)
         print(f"spikehebb: error: {e}", file=sys.stderr)
         return EXIT_USAGE
     except (KeyboardInterrupt, interrupts.RunIncomplete) as e:
@@ -167,19 +166,6 @@ def main(argv=None):
     finally:
         if restore is not None:
             restore()
-
-
-#: first keys of a model file's tables: an error about one of them is about the model file
-_MODEL_KEYS = ("model", "task", "populations", "projections", "modulators", "record", "metrics", "quick",
-               "spike", "rate")
-
-
-def _name_the_file(error, args):
-    """Prefix the model file to an error about one of its keys found while running (e.g. a
-    description the chosen backend refuses), as the loader does for errors it finds."""
-    model = getattr(args, "model", None) if args is not None else None
-    if error.file is None and model and error.where.split(".")[0].split("[")[0] in _MODEL_KEYS:
-        error.file = model
 
 
 def _discard(state, remove_all=False):

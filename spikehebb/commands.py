@@ -1,4 +1,5 @@
 """``spikehebb run`` and ``spikehebb compare``: checks, run directory, run, summary."""
+import contextlib
 import json
 import os
 import sys
@@ -9,6 +10,19 @@ from . import provenance as prov
 from . import rundir
 from .backends.base import check_backend, check_options
 from .errors import ModelError
+
+
+@contextlib.contextmanager
+def _naming(path):
+    """An error about one of the model file's keys found while it runs (a description the
+    backend refuses) names the file, as the loader's errors do."""
+    try:
+        yield
+    except ModelError as e:
+        from .model.loader import FILE_SECTIONS
+        if e.file is None and e.where.split(".")[0].split("[")[0] in FILE_SECTIONS:
+            e.file = path
+        raise
 
 
 def _not_for(option, why):
@@ -47,10 +61,11 @@ def run(args, argv, state):
         out = args.out or os.path.join("runs", f"{model.name}-{time.strftime('%Y%m%d-%H%M%S')}")
         state.out = rundir.prepare(out, marker, state.created)
     t0 = time.perf_counter()
-    if model.task is not None:
-        result = _run_task(model, params, args, target, out, marker["model_hash"])
-    else:
-        result = _run_network(model, args, target)
+    with _naming(model.path):
+        if model.task is not None:
+            result = _run_task(model, params, args, target, out, marker["model_hash"])
+        else:
+            result = _run_network(model, args, target)
     wall = time.perf_counter() - t0
     # a task whose network exists for one backend only says which one it ran
     backend = result.info.pop("backend", args.backend)
@@ -165,14 +180,15 @@ def compare(args, state):
               "seed": args.seed, "started": prov.now()}
     out = args.out or os.path.join("runs", f"{model.name}-{time.strftime('%Y%m%d-%H%M%S')}")
     state.out = rundir.prepare(out, marker, state.created)
-    if task_compare is not None:
-        from .tasks import Context, load_task
-        ctx = Context(seed=args.seed, target=args.target, out_dir=out, quick=args.quick, data_dir=args.data,
-                      progress=not args.no_progress, model_name=model.name)
-        report = task_compare(lambda b: load_task(args.model, args.overrides, quick=args.quick, backend=b),
-                              ctx, args)
-    else:
-        report = _compare_network(args, out)
+    with _naming(model.path):
+        if task_compare is not None:
+            from .tasks import Context, load_task
+            ctx = Context(seed=args.seed, target=args.target, out_dir=out, quick=args.quick, data_dir=args.data,
+                          progress=not args.no_progress, model_name=model.name)
+            report = task_compare(lambda b: load_task(args.model, args.overrides, quick=args.quick, backend=b),
+                                  ctx, args)
+        else:
+            report = _compare_network(args, out)
     state.created.clear()
     state.out = None
     for side in [k for k in report if k != "agreement"] + ["agreement"]:

@@ -15,6 +15,7 @@ from spikehebb.model import (DASTDP, LIF, Modulator, Network, PairSTDP, PoissonI
                              SpikeTimes)
 from spikehebb.model.errors import ModelError
 from spikehebb.model.rate_models import Oja, RateUnits
+from spikehebb.tasks.hopfield.capacity import memory_description
 
 BACKENDS = ("spike", "rate")
 
@@ -225,13 +226,6 @@ def test_classifier_conv_and_pool_layers_run(backend, tmp_path):
     assert clf.predict(np.repeat(np.repeat(x, 2, 1), 2, 2)[:, :6, :6] * 255).shape == (6,)
 
 
-def _memory(n, unit="binary_units", rule="hebbian", **kw):
-    pop = {"type": unit, "n": n, **kw}
-    proj = ({"recurrent": {"pre": "memory", "post": "memory", "w_init": {"type": "stored_patterns", "rule": rule}}}
-            if unit == "binary_units" else None)
-    return Network(name="memory", populations={"memory": pop}, projections=proj)
-
-
 def _cued(p, n, flip, seed):
     from spikehebb.tasks.hopfield.patterns import flip_bits, random_patterns
     rng = np.random.default_rng(seed)
@@ -246,20 +240,20 @@ def test_hopfield_memory_corrects_flipped_bits(backend, rule):
     from spikehebb.backends import build_memory
     from spikehebb.backends.memory import overlap
     x, cues = _cued(3, 64, 0.1, seed=5)
-    mem = build_memory(_memory(64, rule=rule, spike={"duration": "200 ms"}), backend, seed=0,
+    mem = build_memory(memory_description(rule, 64, spike={"duration": "200 ms"}), backend, seed=0,
                        target="numpy").fit(x)
     states, _ = mem.recall(cues, targets=x)
     assert np.all(overlap(states, x) >= 0.95), overlap(states, x)
     np.testing.assert_allclose(mem.weights_, mem.weights_.T, atol=1e-12)  # storage is the backends' shared code
 
 
-@pytest.mark.parametrize("unit, kw", [("modern_hopfield", {"beta": 1.0}), ("dense_memory", {"degree": 3})])
-def test_modern_and_dense_memories_recall_beyond_hebbian_capacity(backend, unit, kw):
+@pytest.mark.parametrize("kind, kw", [("modern", {"beta": 1.0}), ("dense", {"degree": 3})])
+def test_modern_and_dense_memories_recall_beyond_hebbian_capacity(backend, kind, kw):
     # 50 patterns of 50 bits (load 1, seven times the Hebbian 0.138) from 10 %-flipped cues
     from spikehebb.backends import build_memory
     from spikehebb.backends.memory import overlap
     x, cues = _cued(50, 50, 0.1, seed=6)
-    mem = build_memory(_memory(50, unit, **kw), backend, seed=0, target="numpy").fit(x)
+    mem = build_memory(memory_description(kind, 50, **kw), backend, seed=0, target="numpy").fit(x)
     states, _ = mem.recall(cues)
     assert np.mean(overlap(states, x) == 1.0) >= 0.9
 

@@ -4,20 +4,13 @@ import pytest
 
 from spikehebb.backends.brian2.hopfield import lif_network, on_rate
 from spikehebb.backends.memory import hebbian, overlap
-from spikehebb.model import ModelError, Network, load_model
+from spikehebb.model import ModelError, load_model
 from spikehebb.model.schema import parse_fields
 from spikehebb.tasks import Context
 from spikehebb.tasks.hopfield import task
+from spikehebb.tasks.hopfield.capacity import memory_description
 from spikehebb.tasks.hopfield.memory import HopfieldMemory
 from spikehebb.tasks.hopfield.patterns import flip_bits, random_patterns
-
-
-def memory_net(n, rule="hebbian", update="async", **spike):
-    """A binary-unit memory of ``n`` units described in Python (as a model file would)."""
-    return Network(name="memory", populations={"memory": {"type": "binary_units", "n": n, "update": update,
-                                                          "spike": spike}},
-                   projections={"recurrent": {"pre": "memory", "post": "memory",
-                                              "w_init": {"type": "stored_patterns", "rule": rule}}})
 
 
 @pytest.mark.parametrize("cue", ["current", "rate"])
@@ -27,7 +20,7 @@ def test_spiking_recall_three_patterns_n100(cue):
     rng = np.random.default_rng(0)
     x = random_patterns(3, 100, rng)
     cues = flip_bits(x, 0.1, rng)
-    net = memory_net(100, cue=cue, duration="200 ms")
+    net = memory_description("hebbian", 100, spike={"cue": cue, "duration": "200 ms"})
     states, info = HopfieldMemory(net, backend="spike", target="numpy", random_state=0).fit(x).recall(
         cues, targets=x, record=True)
     m = overlap(states, x)
@@ -56,7 +49,7 @@ def test_signed_weights_split_into_excitatory_and_inhibitory_synapses():
     rng = np.random.default_rng(1)
     x = random_patterns(3, 20, rng)
     w = hebbian(x)
-    spec = memory_net(20).populations["memory"].spike
+    spec = memory_description("hebbian", 20).populations["memory"].spike
     net, nu_on = lif_network(w, x[:2], spec)  # two copies
     assert nu_on == on_rate(spec)
     # analytic f-I curve at rheobase 0.2 nA + kappa 1 nA: 1 / (t_ref + tau_m ln(R I / (R I - 20 mV)))
@@ -74,7 +67,7 @@ def test_signed_weights_split_into_excitatory_and_inhibitory_synapses():
 
 def test_task_rate_backend_runs_from_params():
     params = parse_fields(task.PARAMS, {"p": 3, "flip": 0.1}, "task")
-    res = task.run(params, Context(backend="rate", seed=3, progress=False, network=memory_net(64)))
+    res = task.run(params, Context(backend="rate", seed=3, progress=False, network=memory_description("hebbian", 64)))
     assert res.metrics["recall_overlap"] == 1.0 and res.metrics["recalled_fraction"] == 1.0
     assert res.metrics["cue_overlap"] == pytest.approx(0.8125)  # 6 of 64 bits flipped
     assert {"cue_recall_target", "energy", "overlap"} <= set(res.figures)
@@ -93,7 +86,7 @@ def test_model_files_describe_one_memory(models_dir, name):
 def test_letters_need_a_grid_sized_memory():
     params = parse_fields(task.PARAMS, {"patterns": "letters", "grid": 12}, "task")
     with pytest.raises(ModelError, match="n = 144"):
-        task.check(params, memory_net(100), "task")
+        task.check(params, memory_description("hebbian", 100), "task")
 
 
 def test_modern_memory_is_refused_by_the_spike_backend_in_one_line(models_dir):
@@ -105,7 +98,7 @@ def test_modern_memory_is_refused_by_the_spike_backend_in_one_line(models_dir):
 
 def test_estimator_follows_scikit_learn_conventions():
     sklearn = pytest.importorskip("sklearn.base")
-    est = HopfieldMemory(memory_net(32, rule="storkey"), backend="rate", random_state=4)
+    est = HopfieldMemory(memory_description("storkey", 32), backend="rate", random_state=4)
     twin = sklearn.clone(est)
     a, b = twin.get_params(), est.get_params()
     assert repr(a.pop("network")) == repr(b.pop("network")) and a == b and twin is not est

@@ -18,6 +18,8 @@ NETWORK_SECTIONS = ("populations", "projections", "modulators", "record", "metri
 RUN_KEYS = ("duration", "quick_duration", "dt")
 #: tables of values for one backend, laid out like the file (see :func:`load_model`)
 BACKEND_SECTIONS = ("spike", "rate")
+#: every top-level table a model file may have
+FILE_SECTIONS = ("model", "task") + NETWORK_SECTIONS + ("quick",) + BACKEND_SECTIONS
 #: model files are hand-written text; anything larger is the wrong file
 MAX_MODEL_BYTES = 16 << 20
 

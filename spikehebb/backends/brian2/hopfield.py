@@ -123,10 +123,7 @@ class SpikingMemory:
         self.weights_ = None
 
     def fit(self, patterns):
-        x = memory.check_patterns(patterns, "patterns")
-        if x.shape[1] != self.pop.n:
-            raise ModelError("patterns", f"{x.shape[1]} bits per pattern, but population {self.name!r} "
-                                         f"has n = {self.pop.n} units")
+        x = memory.check_patterns(patterns, "patterns", self.pop.n, self.name)
         self.patterns_, self.weights_ = x, memory.store(x, self.rule)
         return self
 
@@ -140,9 +137,7 @@ class SpikingMemory:
         """
         from .simulation import simulate
 
-        s = np.array(cues, dtype=float, ndmin=2)
-        if s.shape[1] != self.pop.n:
-            raise ModelError("cues", f"expected {self.pop.n} bits per cue, got {s.shape[1]}")
+        s = memory.check_cues(cues, self.pop.n)
         spec = self.pop.spike
         net, nu_on = lif_network(self.weights_, s, spec)
         result = simulate(net, seed=self.seed, target=self.target)
@@ -158,8 +153,7 @@ class SpikingMemory:
         return states, info
 
     def energy(self, states):
-        s = np.array(states, dtype=float, ndmin=2)
-        return -0.5 * np.sum((s @ self.weights_) * s, axis=1)
+        return memory.energy(self.weights_, memory.check_cues(states, self.pop.n))
 
 
 def _rate_only(pop, *args):

@@ -17,7 +17,6 @@ networks of the same description, for capacity curves); ``recall`` then takes
 """
 import numpy as np
 
-from ...model.errors import ModelError
 from ...model.hopfield import BinaryUnits, DenseMemory, ModernHopfield, memory_of
 from .. import memory
 from ..base import builder_registry
@@ -28,7 +27,7 @@ MEMORY_BUILDERS = builder_registry("rate")
 
 
 class _Memory:
-    """Shared: pattern checks against the description's size."""
+    """Shared: pattern checks against the description's size; ``fit`` keeps the patterns."""
 
     def __init__(self, name, pop, rng):
         self.name, self.pop, self.rng = name, pop, rng
@@ -36,18 +35,15 @@ class _Memory:
 
     def _patterns(self, patterns):
         x = np.asarray(patterns, dtype=float)
-        stack = x.ndim == 3
-        sets = [memory.check_patterns(p, "patterns") for p in (x if stack else [x])]
-        if sets[0].shape[1] != self.pop.n:
-            raise ModelError("patterns", f"{sets[0].shape[1]} bits per pattern, but population "
-                                         f"{self.name!r} has n = {self.pop.n} units")
-        return np.stack(sets) if stack else sets[0]
+        sets = [memory.check_patterns(p, "patterns", self.pop.n, self.name) for p in (x if x.ndim == 3 else [x])]
+        return np.stack(sets) if x.ndim == 3 else sets[0]
 
     def _cues(self, cues):
-        s = np.array(cues, dtype=float, ndmin=2)
-        if s.shape[1] != self.pop.n:
-            raise ModelError("cues", f"expected {self.pop.n} bits per cue, got {s.shape[1]}")
-        return s
+        return memory.check_cues(cues, self.pop.n)
+
+    def fit(self, patterns):
+        self.patterns_ = self._patterns(patterns)
+        return self
 
 
 class BinaryMemory(_Memory):
@@ -79,15 +75,11 @@ class BinaryMemory(_Memory):
         return out, {}
 
     def energy(self, states):
-        return dyn.energy(self.weights_, self._cues(states))
+        return memory.energy(self.weights_, self._cues(states))
 
 
 class ModernMemory(_Memory):
     """Modern Hopfield network: the patterns, a softmax retrieval."""
-
-    def fit(self, patterns):
-        self.patterns_ = self._patterns(patterns)
-        return self
 
     def recall(self, cues, targets=None, record=False, groups=None):
         return _per_group(self, cues, groups,
@@ -99,10 +91,6 @@ class ModernMemory(_Memory):
 
 class DenseMem(_Memory):
     """Dense associative memory with :math:`F(x) = x^n`."""
-
-    def fit(self, patterns):
-        self.patterns_ = self._patterns(patterns)
-        return self
 
     def recall(self, cues, targets=None, record=False, groups=None):
         return _per_group(self, cues, groups, lambda x, s: modern.dense_async_run(

@@ -26,17 +26,7 @@ References
 import numpy as np
 
 from ...model.errors import ModelError
-from ..memory import overlap
-
-
-def energy(weights, states):
-    r"""Energy :math:`E = -\frac12 s^T W s` of each state (``(B,)`` or a scalar).
-
-    A matrix product and a row sum: a three-operand ``einsum`` does not use
-    BLAS and was 70 times slower at N = 1000 (issue 10).
-    """
-    s = np.asarray(states, dtype=float)
-    return -0.5 * np.sum((s @ weights) * s, axis=-1)
+from ..memory import energy, overlap  # noqa: F401  (energy: re-exported with the dynamics)
 
 
 #: fields this close to zero are ties (rounding noise must not flip units back and forth)

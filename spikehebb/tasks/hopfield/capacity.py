@@ -40,12 +40,13 @@ from .patterns import flip_bits, random_patterns
 ALPHA_HEBBIAN = 0.138
 
 
-def memory_description(rule, n, update="async", max_sweeps=50, beta=1.0, degree=3, steps=1):
+def memory_description(rule, n, update="async", max_sweeps=50, beta=1.0, degree=3, steps=1, spike=None):
     """The :class:`~spikehebb.model.Network` of an ``n``-unit memory stored with ``rule``.
 
     ``rule`` is a storage rule (``hebbian``, ``storkey``, ``pseudo_inverse``:
     binary units with a ``stored_patterns`` recurrent projection) or
     ``modern`` / ``dense`` (a ``modern_hopfield`` / ``dense_memory`` population).
+    ``spike`` is the binary units' spike table (the LIF mapping; defaults otherwise).
     """
     if rule not in STORAGE_RULES + ("modern", "dense"):
         raise ModelError("rule", f"expected one of {', '.join(STORAGE_RULES + ('modern', 'dense'))}; got {rule!r}")
@@ -54,7 +55,7 @@ def memory_description(rule, n, update="async", max_sweeps=50, beta=1.0, degree=
     elif rule == "dense":
         pop = {"type": "dense_memory", "n": n, "degree": degree, "max_sweeps": max_sweeps}
     else:
-        pop = {"type": "binary_units", "n": n, "update": update, "max_sweeps": max_sweeps}
+        pop = {"type": "binary_units", "n": n, "update": update, "max_sweeps": max_sweeps, "spike": spike}
     proj = ({"recurrent": {"pre": "memory", "post": "memory", "w_init": {"type": "stored_patterns", "rule": rule}}}
             if rule in STORAGE_RULES else None)
     return Network(name=f"{rule}_memory", populations={"memory": pop}, projections=proj)

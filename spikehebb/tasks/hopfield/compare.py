@@ -15,6 +15,7 @@ from ...backends.memory import overlap
 from ...results import save_figure, write_json
 from .. import get_task
 from ..sides import run_side
+from .memory import recalled
 
 
 def compare(load, ctx, options):
@@ -27,12 +28,13 @@ def compare(load, ctx, options):
                                  backend=backend, network=model.network)
     report = {k: {**s["metrics"], "wall_seconds": s["wall_seconds"]} for k, (_, s) in runs.items()}
     rate, spike = (runs[k][0].arrays for k in ("rate", "spike"))
-    m = {k: overlap(a["recall"], a["targets"]) for k, a in (("rate", rate), ("spike", spike))}
-    recalled = {k: (1 - v) / 2 <= 0.01 + 1e-12 for k, v in m.items()}
+    sides = (("rate", rate), ("spike", spike))
+    m = {k: overlap(a["recall"], a["targets"]) for k, a in sides}
+    done = {k: recalled(a["recall"], a["targets"]) for k, a in sides}
     report["agreement"] = {
         "recall_overlap_diff": report["spike"]["recall_overlap"] - report["rate"]["recall_overlap"],
         "bit_agreement": float(np.mean(rate["recall"] == spike["recall"])),
-        "same_outcome": float(np.mean(recalled["rate"] == recalled["spike"])),
+        "same_outcome": float(np.mean(done["rate"] == done["spike"])),
         "same_cues": bool(np.array_equal(rate["cues"], spike["cues"])),
     }
     write_json(os.path.join(ctx.out_dir, "compare.json"), report)

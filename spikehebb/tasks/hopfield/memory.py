@@ -19,14 +19,18 @@ def recall_overlap(states, targets):
     return float(np.mean(overlap(states, targets)))
 
 
-def recalled_fraction(states, targets, max_error=0.01):
-    """Metric ``recalled_fraction``: fraction of recalls with at most ``max_error`` wrong bits.
+def recalled(states, targets, max_error=0.01):
+    """Per state: is it recalled, with at most ``max_error`` wrong bits?
 
     A state with overlap :math:`m` has :math:`(1 - m)/2` wrong bits (as a
     fraction of :math:`N`).
     """
-    wrong = (1 - overlap(states, targets)) / 2
-    return float(np.mean(wrong <= max_error + 1e-12))
+    return (1 - overlap(states, targets)) / 2 <= max_error + 1e-12
+
+
+def recalled_fraction(states, targets, max_error=0.01):
+    """Metric ``recalled_fraction``: fraction of recalls with at most ``max_error`` wrong bits."""
+    return float(np.mean(recalled(states, targets, max_error)))
 
 
 class HopfieldMemory(Estimator):

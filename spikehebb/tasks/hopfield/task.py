@@ -101,13 +101,14 @@ def run(params, ctx):
         arrays["weights"] = mem.weights_
     arrays.update({k: info[k] for k in ("energy", "overlap", "overlap_t", "rates") if k in info})
     spikes = {"cells": info["spikes"]} if "spikes" in info else {}
-    figures = _figures(info, cues, states, targets, shape, params["n_show"], x.shape[1], mem)
+    async_ = getattr(memory_of(ctx.network)[1], "update", None) == "async"
+    figures = _figures(info, cues, states, targets, shape, params["n_show"], x.shape[1], async_)
     kept = {"nu_on_hz": info["nu_on"]} if "nu_on" in info else {}
     return RunResult(metrics=metrics_of(states, data), spikes=spikes, arrays=arrays, figures=figures,
                      info={"patterns": params["patterns"], "backend": ctx.backend, **kept})
 
 
-def _figures(info, cues, states, targets, shape, n_show, n, mem):
+def _figures(info, cues, states, targets, shape, n_show, n, async_):
     from ...plots import hopfield as hp
 
     k = min(n_show, len(cues))
@@ -125,7 +126,6 @@ def _figures(info, cues, states, targets, shape, n_show, n, mem):
         ax.set_title("overlap of the 20 ms spike-count state")
         figures["overlap"] = ax.figure
     elif "energy" in info:  # rate backend, weight-matrix memory: energy and overlap per update
-        async_ = mem.network.populations[memory_of(mem.network)[0]].update == "async"
         ax = hp.energy_trace(info["energy"][:, 0], n=n if async_ else None)
         ax.set_title("energy of the first recall")
         figures["energy"] = ax.figure
