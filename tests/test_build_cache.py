@@ -40,12 +40,13 @@ weights = ["ff"]
 needs_compiler = pytest.mark.skipif(not compiler_available(), reason="needs a C++ compiler")
 
 
-def _run(tmp_path, cache, name, seed=0, n_out=3):
+def _run(tmp_path, cache, name, seed=0, n_out=3, sets=()):
     model = tmp_path / f"m{n_out}.toml"
     model.write_text(MODEL.replace("N_OUT", str(n_out)))
     env = dict(os.environ, SPIKEHEBB_CACHE=str(cache), OPENBLAS_NUM_THREADS="1")
+    options = [a for s in sets for a in ("--set", s)]
     proc = subprocess.run([sys.executable, "-m", "spikehebb", "run", str(model), "--target", "cpp_standalone",
-                           "--seed", str(seed), "--out", str(tmp_path / name), "--no-progress"],
+                           "--seed", str(seed), "--out", str(tmp_path / name), "--no-progress", *options],
                           cwd=tmp_path, env=env, capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
     summary = json.loads((tmp_path / name / "summary.json").read_text())
@@ -78,6 +79,47 @@ def test_concurrent_processes_compile_a_build_once(tmp_path):
         builds = sorted(f.result()[0] for f in [pool.submit(_run, tmp_path, cache, n) for n in ("x", "y")])
     assert builds == ["cached", "compiled"]  # one compiled while the other waited on the lock
     assert len(list(cache.glob("*/main"))) == 1
+
+
+#: scalar parameters of neurons, inputs, weights and the rule: values the binary reads at start-up
+RUNTIME_SETS = ("populations.out.tau_m=15 ms", "populations.out.v_th=-52 mV", "populations.inp.rate=60 Hz",
+                "projections.ff.w_init=120 pA", "projections.ff.rule.a_plus=0.02",
+                "projections.ff.rule.tau_minus=30 ms")
+
+
+@pytest.mark.slow
+@needs_compiler
+def test_set_of_scalar_parameters_reuses_the_build_and_equals_a_fresh_build(tmp_path):
+    cache = tmp_path / "cache"
+    assert _run(tmp_path, cache, "base")[0] == "compiled"
+    how, t, w = _run(tmp_path, cache, "set", sets=RUNTIME_SETS)
+    assert how == "cached"  # no compiler call
+    fresh, t_fresh, w_fresh = _run(tmp_path, tmp_path / "other_cache", "fresh", sets=RUNTIME_SETS)
+    assert fresh == "compiled"
+    np.testing.assert_array_equal(t, t_fresh)  # the values reached the binary: it computes what a
+    np.testing.assert_array_equal(w, w_fresh)  # build made for them computes
+    assert len(list(cache.glob("*/main"))) == 1
+
+
+def _key(tmp_path, sets, name):
+    """The build key of the tiny model with ``sets``, generated (not compiled) in this process."""
+    import brian2 as b2
+
+    from spikehebb.backends.brian2.simulation import Simulation
+    from spikehebb.model import load_model
+    model = tmp_path / "m.toml"
+    model.write_text(MODEL.replace("N_OUT", "3"))
+    net = load_model(model, overrides=sets).network
+    with Simulation(net, target="cpp_standalone", build_dir=str(tmp_path)) as sim:
+        b2.get_device().build(directory=sim.project, compile=False, run=False, with_output=False)
+        return build_cache.build_key(sim.project)
+
+
+def test_build_key_depends_on_structure_not_on_scalar_parameters(tmp_path):
+    base = _key(tmp_path, (), "base")
+    assert _key(tmp_path, RUNTIME_SETS, "set") == base
+    assert _key(tmp_path, ["projections.ff.rule.type=triplet_stdp"], "triplet") != base
+    assert _key(tmp_path, ["model.dt=0.2 ms"], "dt") != base
 
 
 def test_canonical_sorts_only_independent_scalar_resets():

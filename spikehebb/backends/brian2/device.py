@@ -6,6 +6,7 @@ Which targets exist and whether one is valid here is
 :mod:`spikehebb.backends.base`'s to say.
 """
 import contextlib
+import gc
 import os
 import shutil
 import signal
@@ -42,6 +43,9 @@ def target_context(target, build_dir=None):
         finally:
             brian2.prefs.codegen.target = old_target
         return
+    # Brian2 names objects uniquely among the live ones ("..._codeobject_1"): free those of an
+    # earlier build in this process, so the same model generates the same code (and build key)
+    gc.collect()
     project = tempfile.mkdtemp(prefix="spikehebb-b2-", dir=build_dir)
     old_make = brian2.prefs.devices.cpp_standalone.extra_make_args_unix
     # Brian2's default "make -j" starts one compiler per file at once; bound it by the cores

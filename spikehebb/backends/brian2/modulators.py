@@ -26,11 +26,13 @@ class ModulatorBuild:
         # pulse: what arrived in this time step, seen by the plastic synapses next step
         eqs = ("dx/dt = -x/tau : 1\npulse : 1\nt_reward : second\ntpre : second\n"
                "count : 1\nrbar : 1\nn_rewards : 1\n")
-        self.group = b2.NeuronGroup(1, eqs, threshold="t >= t_reward",
+        params, values, _ = ctx.parameters({"tau": description.tau,
+                                            "amount": getattr(description.source, "amount", 0.0)})
+        self.group = b2.NeuronGroup(1, eqs + params, threshold="t >= t_reward",
                                     reset="t_reward = far\nx += amount\npulse += amount\nn_rewards += 1",
                                     method="exact", clock=ctx.clock, name=f"mod_{name}",
-                                    namespace={"tau": description.tau, "far": _FAR * b2.second,
-                                               "amount": getattr(description.source, "amount", 0.0)})
+                                    namespace={"far": _FAR * b2.second})
+        ctx.set_values(self.group, values)
         self.group.t_reward = _FAR * b2.second
         self.group.tpre = -_FAR * b2.second
         self.group.run_regularly("pulse = 0", when="before_synapses", name=f"mod_{name}_clear")
@@ -46,23 +48,25 @@ def build_schedule(source, mod, ctx):
     syn = b2.Synapses(gen, mod.group, "a : 1", on_pre="x_post += a\npulse_post += a\nn_rewards_post += 1",
                       clock=ctx.clock, name=f"mod_{mod.name}_schedule_syn")
     syn.connect(i=np.arange(k), j=0)
-    syn.a = source.amounts
+    ctx.set_values(syn, {"a": np.asarray(source.amounts, float)})
     return [gen, syn]
 
 
 @SOURCE_BUILDERS.register(Pairing)
 def build_pairing(source, mod, ctx):
     pop = ctx.groups[source.population]
-    ns = {"window": source.window, "far": _FAR * b2.second, "delay_min": source.delay_min,
-          "delay_span": source.delay_max - source.delay_min}
+    params, values, _ = ctx.parameters({"window": source.window, "delay_min": source.delay_min,
+                                        "delay_span": source.delay_max - source.delay_min})
     pre = b2.Synapses(pop, mod.group, on_pre="tpre_post = t", clock=ctx.clock,
                       name=f"mod_{mod.name}_pairing_pre")
     pre.connect(i=source.pre, j=0)
     # a post spike within the window after the pre spike schedules one reward, unless one is pending
-    post = b2.Synapses(pop, mod.group, namespace=ns, clock=ctx.clock, name=f"mod_{mod.name}_pairing_post",
+    post = b2.Synapses(pop, mod.group, params, namespace={"far": _FAR * b2.second}, clock=ctx.clock,
+                       name=f"mod_{mod.name}_pairing_post",
                        on_pre=("armed = int(t - tpre_post <= window and t > tpre_post and t_reward_post > far/2)\n"
                                "t_reward_post = armed*(t + delay_min + rand()*delay_span) + (1 - armed)*t_reward_post"))
     post.connect(i=source.post, j=0)
+    ctx.set_values(post, values)
     return [pre, post]
 
 
@@ -81,8 +85,10 @@ def build_rpe(source, mod, ctx):
         "x += valid*amount*(R - rbar)\npulse += valid*amount*(R - rbar)\n"
         "rbar += valid*alpha*(R - rbar)\nn_rewards += R\ncount = 0",
         dt=source.period, when="end", name=f"mod_{mod.name}_rpe")
+    # compiled in (the group's parameters are declared before its source is built): a new
+    # value of these rebuilds; ``amount`` is the group's own run-time parameter
     mod.group.namespace.update(rpe_sign=sign, n_pop=n, period=source.period, target=source.target_rate,
-                               alpha=source.alpha, amount=source.amount)
+                               alpha=source.alpha)
     return [counter]
 
 

@@ -36,20 +36,21 @@ def modulator_copies(name, ctx):
 
 @POPULATION_BUILDERS.register(LIF)
 def build_lif(pop, name, ctx):
-    namespace = {k: getattr(pop, k) for k in ("tau_m", "r_m", "v_rest", "v_reset", "v_th", "tau_e",
-                                              "tau_i", "e_e", "e_i", "sigma")}
+    params, values, _ = ctx.parameters({k: getattr(pop, k) for k in (
+        "tau_m", "r_m", "v_rest", "v_reset", "v_th", "tau_e", "tau_i", "e_e", "e_i", "sigma", "t_ref")})
     extra, events = modulator_copies(name, ctx)
     # exact integration where the equations are linear with constant coefficients
     method = "exact" if pop.synapse == "current" and float(pop.sigma) == 0 else "euler"
-    group = b2.NeuronGroup(pop.n, lif_equations(pop, extra), threshold="v > v_th", reset="v = v_reset",
-                           refractory=pop.t_ref, method=method, namespace=namespace,
+    group = b2.NeuronGroup(pop.n, lif_equations(pop, params + extra), threshold="v > v_th", reset="v = v_reset",
+                           refractory="t_ref", method=method, namespace={},
                            events=events, clock=ctx.clock, name=f"pop_{name}")
-    group.i_ext = pop.i_ext
     if pop.v_init == "uniform":
         lo, hi = float(pop.v_reset), float(pop.v_th)
-        group.v = (lo + (hi - lo) * ctx.rng.random(pop.n)) * b2.volt
+        v0 = lo + (hi - lo) * ctx.rng.random(pop.n)
     else:
-        group.v = pop.v_rest
+        v0 = np.full(pop.n, float(pop.v_rest))
+    i_ext = np.broadcast_to(np.asarray(pop.i_ext / b2.amp, float), (pop.n,))
+    ctx.set_values(group, {**values, "i_ext": i_ext * b2.amp, "v": v0 * b2.volt})
     return group
 
 
@@ -85,7 +86,7 @@ def build_poisson(pop, name, ctx):
         log_q = np.full(pop.n, -1e-300)  # 0 Hz: an interval of ~1e300 steps, i.e. never
         with np.errstate(divide="ignore"):  # p >= 1: ln 0 = -inf, an interval of 0 (every step)
             log_q[p > 0] = np.log1p(-np.minimum(p[p > 0], 1.0))  # log1p: exact for small p
-        group.log_q = log_q
+        ctx.set_values(group, {"log_q": log_q})
         return group
     rates, step = table
     _no_modulator_copies(pop, name, ctx, "time-varying rates")

@@ -15,6 +15,7 @@ from ...interrupts import RunIncomplete
 from ..base import check_target
 from .device import insert_seed_from_environment, run_standalone, target_context
 from .modulators import ModulatorBuild, broadcast_modulator
+from .parameters import declare, is_parameter
 from .populations import POPULATION_BUILDERS
 from .record import Recorder
 from .synapses import build_projection
@@ -25,8 +26,11 @@ __all__ = ["simulate", "Simulation"]
 class BuildContext:
     """What builders share while one network is assembled."""
 
-    def __init__(self, network, seed):
+    def __init__(self, network, seed, standalone=False):
         self.network = network
+        self.standalone = standalone
+        #: ``{group.variable: value}`` the standalone binary reads at start-up (Brian2 ``run_args``)
+        self.run_args = {}
         self.clock = b2.Clock(dt=network.dt, name="spikehebb_clock")
         self.rng = np.random.default_rng(seed)
         self.groups, self.synapses, self.modulators = {}, {}, {}
@@ -40,6 +44,26 @@ class BuildContext:
     @staticmethod
     def modulator_var(name):
         return f"da_{name}"
+
+    def set_values(self, obj, values):
+        """Give ``obj``'s variables their values; in standalone mode at run time.
+
+        Brian2 writes a value set before a standalone run into the generated
+        code when it is a single number (a parameter, or the state of a group
+        of one); passed as ``run_args`` it is data, so the build does not
+        depend on it (see :mod:`.parameters`).
+        """
+        for name, value in values.items():
+            if self.standalone:
+                self.run_args[getattr(obj, name)] = value
+            else:
+                setattr(obj, name, value)
+
+    def parameters(self, namespace):
+        """Split ``namespace`` into equation lines declaring its scalar parameters (shared
+        constants, see :mod:`.parameters`), their values, and what stays in the namespace."""
+        values = {k: v for k, v in namespace.items() if is_parameter(v)}
+        return declare(values), values, {k: v for k, v in namespace.items() if k not in values}
 
 
 class Simulation:
@@ -76,7 +100,7 @@ class Simulation:
         net_desc = self.network
         if self.target == "cpp_standalone":
             insert_seed_from_environment()
-        ctx = self.ctx = BuildContext(net_desc, seed)
+        ctx = self.ctx = BuildContext(net_desc, seed, standalone=self.target == "cpp_standalone")
         for name, pop in net_desc.populations.items():
             ctx.groups[name] = POPULATION_BUILDERS.build(pop, name, ctx)
         objects = list(ctx.groups.values())
@@ -113,6 +137,7 @@ class Simulation:
         seed = self.seed if seed is None else seed
         t0 = time.perf_counter()
         if self.target == "cpp_standalone":
+            run_args = {**self.ctx.run_args, **(run_args or {})}
             build = run_standalone(self.project, seed, run_args, first=self.runs == 0, progress=self.progress)
             self.build = build or self.build
             loop = getattr(b2.get_device(), "_last_run_time", None)  # the binary's own timing of its loop

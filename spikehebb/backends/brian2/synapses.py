@@ -126,13 +126,13 @@ def build_da_stdp(rule, proj, ctx, unit):
     ns = _stdp_namespace(rule, proj)
     ns.update(_da_params(rule, ctx.network))
     # w first (it needs c and xc as they were at tc), then c, the excess and tc. The excess
-    # part of the integral, c xc tau_e (1 - e^{-(t - tc)/tau_e}), uses the excess just before
-    # now, x(t^-) = xc e^{-(t - tc)/tau_d} (the copy less a pulse that arrives now: no pulse
+    # part of the integral, c xc tau_cx (1 - e^{-(t - tc)/tau_cx}) with 1/tau_cx = 1/tau_c + 1/tau_d,
+    # uses the excess just before now, x(t^-) = xc e^{-(t - tc)/tau_d} (the copy less a pulse that arrives now: no pulse
     # comes in between, each one is an event), so that one exponential serves c and the excess.
     # A second event in the same step (tc = t) finds xc already past the pulse: nothing to add.
     advance = ("e_c = exp(-(t - tc)/tau_c)\n"
                "w = clip(w + eta*w_max*c*(d_base*tau_c*(1 - e_c)"
-               f" + tau_e*(xc - e_c*({var}_post - int(tc < t)*{var}_pulse_post))), w_min, w_max)\n"
+               f" + tau_cx*(xc - e_c*({var}_post - int(tc < t)*{var}_pulse_post))), w_min, w_max)\n"
                f"c = c*e_c\nxc = {var}_post\ntc = t\n")
     return RuleCode(
         model=("c : 1\nxc : 1\ntc : second\n"
@@ -148,7 +148,7 @@ def build_da_stdp(rule, proj, ctx, unit):
 def _da_params(rule, network):
     mod = network.modulators[rule.modulator]
     return {"tau_c": rule.tau_c, "eta": rule.learning_rate, "d_base": mod.baseline, "tau_d": mod.tau,
-            "tau_e": 1 / (1 / rule.tau_c + 1 / mod.tau)}
+            "tau_cx": 1 / (1 / rule.tau_c + 1 / mod.tau)}
 
 
 def read_synapses(proj, network, state, t):
@@ -168,7 +168,7 @@ def read_synapses(proj, network, state, t):
     lag = np.maximum(t - state["tc"], 0.0)
     c0, x0 = state["c"], state["xc"]
     dw = float(rule.learning_rate) * w_max * c0 * (p["d_base"] * p["tau_c"] * -np.expm1(-lag / p["tau_c"])
-                                                   + x0 * p["tau_e"] * -np.expm1(-lag / p["tau_e"]))
+                                                   + x0 * p["tau_cx"] * -np.expm1(-lag / p["tau_cx"]))
     return {"w": np.clip(state["w"] + dw, w_min, w_max), "c": c0 * np.exp(-lag / p["tau_c"]),
             "d": p["d_base"] + x0 * np.exp(-lag / p["tau_d"])}
 
@@ -193,16 +193,18 @@ def build_projection(proj, name, ctx):
     code = RULE_BUILDERS.build(proj.rule, proj, ctx, unit)
     on_post = {"post": code.on_post} if code.on_post else {}
     on_post.update({path: stmt for path, (_, stmt) in code.post_events.items()})
-    syn = b2.Synapses(pre, post, model=f"w : {unit}\n{code.model}",
+    params, values, namespace = ctx.parameters(code.namespace)
+    syn = b2.Synapses(pre, post, model=f"w : {unit}\n{code.model}{params}",
                       on_pre=f"{code.before_transmit}{transmit}{code.on_pre}".strip() or None,
-                      on_post=on_post or None, namespace=code.namespace,
+                      on_post=on_post or None, namespace=namespace,
                       on_event={path: event for path, (event, _) in code.post_events.items()} or "spike",
                       clock=ctx.clock, name=f"proj_{name}")
     i, j = connection_indices(proj, ctx.network, ctx.rng)
     syn.connect(i=i, j=j)
     w0 = initial_weights(proj, len(i), ctx.rng)
-    syn.w = b2.Quantity(w0, dim=get_dimensions(proj.w_init)) if unit != "1" else np.asarray(w0, float)
-    if float(proj.delay) > 0:
+    values["w"] = b2.Quantity(w0, dim=get_dimensions(proj.w_init)) if unit != "1" else np.asarray(w0, float)
+    ctx.set_values(syn, values)
+    if float(proj.delay) > 0:  # compiled in: Brian2 cannot set a pathway's delay from run_args
         syn.delay = proj.delay
     if "tpre" in syn.variables:
         syn.tpre = -1 * b2.second
