@@ -9,17 +9,14 @@ import contextlib
 import gc
 import os
 import shutil
-import signal
-import subprocess
-import sys
 import tempfile
-import time
 
 import brian2
 from brian2.devices.device import reset_device, runtime_device
 
 from ...interrupts import RunIncomplete
 from . import build_cache
+from .compile import make
 
 SEED_ENV = "SPIKEHEBB_SEED"
 
@@ -60,18 +57,6 @@ def target_context(target, build_dir=None):
         brian2.prefs.codegen.target = old_target
         if not os.environ.get("SPIKEHEBB_KEEP_BUILD"):
             shutil.rmtree(project, ignore_errors=True)
-
-
-def _stop_group(proc, grace=3.0):
-    """SIGTERM to ``make`` and its compilers (they remove their temporary files), SIGKILL after ``grace`` s."""
-    for sig in (signal.SIGTERM, signal.SIGKILL):
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(proc.pid, sig)
-        try:
-            proc.wait(timeout=grace)
-            return
-        except subprocess.TimeoutExpired:
-            continue
 
 
 def insert_seed_from_environment():
@@ -119,7 +104,7 @@ def compile_cached(project, progress=False):
     build key (None with ``SPIKEHEBB_NO_CACHE=1``, which always compiles).
     """
     if os.environ.get("SPIKEHEBB_NO_CACHE"):
-        _make(project, progress)
+        make(project, progress)
         return "compiled", None
     key = build_cache.build_key(project)
     if build_cache.fetch(key, project):
@@ -127,34 +112,6 @@ def compile_cached(project, progress=False):
     with build_cache.locked(key):  # another process compiling the same build: wait, then reuse it
         if build_cache.fetch(key, project):
             return "cached", key
-        _make(project, progress)
+        make(project, progress)
         build_cache.store(key, project)
     return "compiled", key
-
-
-def _make(project, progress=False):
-    """``make`` the project in its own process group, killed with its compilers on any exception.
-
-    Brian2 compiles through ``os.system``, which ignores SIGINT and cannot be
-    interrupted by SIGTERM until the whole build is done; this wait can.
-    """
-    cmd = [brian2.prefs.devices.cpp_standalone.make_cmd_unix,
-           *brian2.prefs.devices.cpp_standalone.extra_make_args_unix]
-    log = os.path.join(project, "make.log")
-    t0 = time.monotonic()
-    if progress:  # minutes of silence otherwise on a loaded machine
-        print("spikehebb: compiling the C++ standalone project (kept in the build cache for later runs) ...",
-              file=sys.stderr, flush=True)
-    with open(log, "wb") as fh:
-        proc = subprocess.Popen(cmd, cwd=project, stdout=fh, stderr=subprocess.STDOUT, start_new_session=True)
-        try:
-            code = proc.wait()
-        except BaseException:
-            _stop_group(proc)
-            raise
-    if progress:
-        print(f"spikehebb: compiled in {time.monotonic() - t0:.0f} s", file=sys.stderr, flush=True)
-    if code != 0:
-        with open(log, errors="replace") as fh:
-            tail = fh.read()[-2000:]
-        raise RuntimeError(f"compiling the standalone project failed (make exit {code}):\n{tail}")
