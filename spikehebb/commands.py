@@ -39,6 +39,7 @@ def run(args, argv, state):
         if not args.model:
             raise ModelError("arguments", "a model file is required (or --from RUN_DIR)")
         check_backend(args.backend)
+        check_options(args.backend, args.target, resolve=False)  # before loading, which imports Brian2
         model = load_model(args.model, args.overrides, quick=args.quick, backend=args.backend)
     params = _task_params(model)
     _check_options(args, model)
@@ -49,6 +50,7 @@ def run(args, argv, state):
         duration = model.network.run_duration(args.quick) if model.task is None else None
         check_resources(model.network, args.backend, allow_coarse_dt=args.allow_coarse_dt, duration=duration,
                         file=model.path)
+    state.start()
     marker = {"model": model.name, "model_hash": prov.model_hash(model), "backend": args.backend,
               "seed": args.seed, "started": started}
     if args.resume:
@@ -176,6 +178,7 @@ def compare(args, state):
     from .model import load_model
     model = load_model(args.model, args.overrides, quick=args.quick)
     task_compare = _task_compare(model, args)
+    state.start()
     marker = {"model": model.name, "model_hash": prov.model_hash(model), "backend": "compare",
               "seed": args.seed, "started": prov.now()}
     out = args.out or os.path.join("runs", f"{model.name}-{time.strftime('%Y%m%d-%H%M%S')}")
@@ -263,6 +266,7 @@ def sweep(args, state):
         _check_options(_as_run(args), model)
     if args.data:
         args.data = os.path.abspath(args.data)  # workers may run elsewhere
+    state.start()
     options = [a for flag, takes in PASS_THROUGH for a in _flag(args, flag, takes)]
     spec = {"model": os.path.abspath(args.model), "sets": [[k, v] for k, v in sets], "seeds": seeds,
             "options": options}

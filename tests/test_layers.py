@@ -44,7 +44,8 @@ print(json.dumps({"n": len(paths), "modules": sorted(m for m in sys.modules if m
     assert seen["n"] >= 10  # the shipped models were found
     above = [m for m in seen["modules"] if m not in MODEL_LAYER and not m.startswith("spikehebb.model")]
     assert above == [], f"loading a model imported {above}"
-    # Brian2 is still imported: the model layer's quantities are Brian2 Quantities (model/units.py)
+    # Brian2 itself is imported: a valid description holds Brian2 quantities (model/schema.py, materialize);
+    # a bad one is reported without it (tests/test_fast_start.py)
 
 
 def _imports(path):

@@ -109,13 +109,13 @@ class PoissonInput(SpikeSource, Description):
     )
 
     def check(self, where):
-        from .units import parse_quantity
+        from .units import parse_value
         if np.ndim(self.rate) and len(self.rate) != self.n:
             raise ModelError(f"{where}.rate", f"expected {self.n} values (one per neuron), got {len(self.rate)}")
         if self.schedule is not None:
             try:
-                pairs = [(parse_quantity(t, "time", f"{where}.schedule[{k}][0]"),
-                          parse_quantity(r, "rate", f"{where}.schedule[{k}][1]"))
+                pairs = [(parse_value(t, "time", f"{where}.schedule[{k}][0]"),
+                          parse_value(r, "rate", f"{where}.schedule[{k}][1]"))
                          for k, (t, r) in enumerate(self.schedule)]
             except (TypeError, ValueError) as e:
                 if isinstance(e, ModelError):
@@ -185,8 +185,8 @@ class SpikeTimes(SpikeSource, Description):
 
 
 def _read_spike_file(path, where):
-    """(indices, times as a Quantity) from a ``.npz`` or ``.npy`` spike file."""
-    from brian2 import second
+    """(indices, times as a :class:`~spikehebb.model.units.Value`) from a ``.npz`` or ``.npy`` spike file."""
+    from .units import DIMENSIONS, Value
     full = os.path.join(MODEL_DIR.get(), os.path.expanduser(path))
     try:
         with open(full, "rb") as fh:
@@ -208,4 +208,4 @@ def _read_spike_file(path, where):
         raise ModelError(where, f"{path}: indices and times must be 1-D and of equal length")
     if not np.all(np.isfinite(times)) or (times < 0).any() or (idx < 0).any() or np.any(idx != np.round(idx)):
         raise ModelError(where, f"{path}: times must be finite and >= 0 s, indices whole numbers >= 0")
-    return idx.astype(int), times * second
+    return idx.astype(int), Value(times, DIMENSIONS["time"])

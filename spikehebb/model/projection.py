@@ -1,11 +1,10 @@
 """Projections: who connects to whom, with which weights and which rule."""
 import numpy as np
-from brian2.units.fundamentalunits import Quantity, get_dimensions
 
 from .errors import ModelError
 from .rules import RULES, Static
 from .schema import Description, Field
-from .units import KINDS, parse_quantity
+from .units import DIMENSIONS, Value, dimensions_of, is_quantity, parse_value
 
 
 class RateProjection(Description):
@@ -81,7 +80,7 @@ class Projection(Description):
                 continue
             setattr(self, name, _weight(value, kind, f"{where}.{name}"))
         if self.w_min is None:
-            self.w_min = 0 * KINDS[kind] if kind else 0.0
+            self.w_min = Value(0.0, DIMENSIONS[kind]) if kind else 0.0
         if isinstance(self.w_init, Description):  # computed later: nothing to compare yet
             return
         bad = np.asarray(self.w_init) < np.asarray(self.w_min)
@@ -103,11 +102,11 @@ def _weight(value, kind, where):
         if not np.all(np.isfinite(w)):
             raise ModelError(where, f"expected finite numbers, got {value!r}")
         return w
-    if isinstance(value, Quantity):
-        if get_dimensions(value) != get_dimensions(KINDS[kind]):
+    if is_quantity(value):
+        if dimensions_of(value) != DIMENSIONS[kind]:
             raise ModelError(where, f"wrong unit: weights onto this population are a {kind}, got {value}")
-        return value
+        return value if isinstance(value, Value) else Value.of(value)  # validated as a parsed one
     if isinstance(value, (list, tuple)):
-        items = [parse_quantity(v, kind, f"{where}[{k}]") for k, v in enumerate(value)]
-        return Quantity(np.array([float(q) for q in items]), dim=get_dimensions(KINDS[kind]))
-    return parse_quantity(value, kind, where)
+        items = [parse_value(v, kind, f"{where}[{k}]") for k, v in enumerate(value)]
+        return Value(np.array([float(q) for q in items]), DIMENSIONS[kind])
+    return parse_value(value, kind, where)

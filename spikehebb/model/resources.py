@@ -10,7 +10,7 @@ import os
 import numpy as np
 
 from .errors import ModelError
-from .units import format_quantity, to_si
+from .units import DIMENSIONS, Value, format_quantity, to_si
 
 #: ``dt`` may be at most this fraction of the smallest time constant a backend integrates.
 #: Brian2 integrates linear equations exactly, but spikes, resets and traces land on the
@@ -176,8 +176,7 @@ def check_dt(network, backend):
 
 
 def _s(seconds):
-    from brian2 import second
-    return format_quantity(seconds * second)
+    return format_quantity(Value(seconds, DIMENSIONS["time"]))
 
 
 # --- memory ------------------------------------------------------------------------
