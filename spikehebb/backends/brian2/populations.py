@@ -71,17 +71,19 @@ def build_poisson(pop, name, ctx):
     """
     table = pop.rate_array(None)
     if table is None:
-        # t_next < 0 means "not drawn yet": the first interval is drawn in the run's first step
-        # (memoryless: as if running since long before), from the run's own seed. Firing at the
-        # first step with t >= t + x dt takes the ceiling of x = ln(1 - u) / ln(1 - r dt) itself.
+        # the first interval is drawn at the start of the run's first step (memoryless: as if
+        # running since long before), from the run's own seed, by an operation on a clock that
+        # ticks once, so that nothing but the threshold runs per step. Firing at the first step
+        # with t >= t + x dt takes the ceiling of x = ln(1 - u) / ln(1 - r dt) itself.
         draw = "t_next = t + log(1 - rand()) / log_q * dt"
         extra, events = modulator_copies(name, ctx)
         group = b2.NeuronGroup(pop.n, f"log_q : 1 (constant)\nt_next : second\n{extra}",
-                               threshold="t_next >= 0*second and t >= t_next", reset=draw,
-                               events={"first_draw": "t_next < 0*second", **events}, clock=ctx.clock,
-                               name=f"pop_{name}")
-        group.run_on_event("first_draw", draw)
-        group.t_next = -1 * b2.second
+                               threshold="t >= t_next", reset=draw, events=events, clock=ctx.clock,
+                               namespace={}, name=f"pop_{name}")
+        # (there ``dt`` is the once-clock's own: the step is named)
+        group.run_regularly(draw.replace("* dt", "* step"), when="start", clock=ctx.once_clock,
+                            name=f"pop_{name}_first_draw")
+        group.namespace["step"] = ctx.clock.dt
         p = np.broadcast_to(np.asarray(pop.rate / b2.Hz, float), (pop.n,)) * float(ctx.clock.dt / b2.second)
         log_q = np.full(pop.n, -1e-300)  # 0 Hz: an interval of ~1e300 steps, i.e. never
         with np.errstate(divide="ignore"):  # p >= 1: ln 0 = -inf, an interval of 0 (every step)

@@ -26,12 +26,15 @@ __all__ = ["simulate", "Simulation"]
 class BuildContext:
     """What builders share while one network is assembled."""
 
-    def __init__(self, network, seed, standalone=False):
+    def __init__(self, network, seed, standalone=False, duration=None):
         self.network = network
         self.standalone = standalone
         #: ``{group.variable: value}`` the standalone binary reads at start-up (Brian2 ``run_args``)
         self.run_args = {}
         self.clock = b2.Clock(dt=network.dt, name="spikehebb_clock")
+        # ticks at the start of the run only (operations that run once: first draws)
+        self.once_clock = b2.Clock(dt=duration if duration is not None else network.duration,
+                                   name="spikehebb_once")
         self.rng = np.random.default_rng(seed)
         self.groups, self.synapses, self.modulators = {}, {}, {}
         # population -> modulators its synapses read (through a copy held by the population)
@@ -100,7 +103,8 @@ class Simulation:
         net_desc = self.network
         if self.target == "cpp_standalone":
             insert_seed_from_environment()
-        ctx = self.ctx = BuildContext(net_desc, seed, standalone=self.target == "cpp_standalone")
+        ctx = self.ctx = BuildContext(net_desc, seed, standalone=self.target == "cpp_standalone",
+                                      duration=self.duration)
         for name, pop in net_desc.populations.items():
             ctx.groups[name] = POPULATION_BUILDERS.build(pop, name, ctx)
         objects = list(ctx.groups.values())
