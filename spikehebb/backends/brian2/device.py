@@ -16,7 +16,7 @@ from brian2.devices.device import reset_device, runtime_device
 
 from ...interrupts import RunIncomplete
 from . import build_cache
-from .compile import make
+from .compile import make, rare_progress_checks
 
 SEED_ENV = "SPIKEHEBB_SEED"
 
@@ -89,6 +89,7 @@ def run_standalone(project, seed, run_args=None, first=False, progress=False):
     build = None
     if first:
         dev.build(directory=project, compile=False, run=False, with_output=progress, run_args=run_args)
+        rare_progress_checks(project)
         build = compile_cached(project, progress)
     dev.run(directory=project, with_output=progress, run_args=run_args)
     fraction = getattr(dev, "_last_run_completed_fraction", 1.0)
