@@ -5,15 +5,17 @@ LIF neuron with additive STDP) on cpp_standalone, four ways, each in a fresh pro
 alternating order, ``--repeats`` times:
 
 - ``brian2 fresh build``: the hand-written script in a new project directory (compiles);
-- ``brian2 same directory``: the script again in the directory of its previous run (make finds
-  nothing to rebuild; what Brian2 users get by reusing a directory);
+- ``brian2 same directory``: the script again in the directory of its previous run (make
+  rebuilds only ``main.cpp``, where Brian2 writes the new seed; what Brian2 users get by
+  reusing a directory);
 - ``spikehebb cold``: ``spikehebb run`` with an empty build cache (compiles);
 - ``spikehebb warm``: ``spikehebb run`` with the build cache holding this build (a new seed).
 
 Both sides compile with the same ``make -jN`` (N = cores). Reports medians and ranges of wall
 time, whole-process CPU time (process and children: the compiler, the binary) and Brian2's own
 loop time (the binary's timing of its run loop), the load of the machine, and the ratios;
-writes JSON and prints a table.
+writes JSON and prints a table (the harness: ``bench_common.py``; more networks, the other
+spikehebb cases and sweeps: ``bench_networks.py``).
 
     python scripts/bench_song2000.py [--duration "100 s"] [--repeats 3] [--out bench_song2000.json]
 """
@@ -21,16 +23,16 @@ import argparse
 import json
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
-import time
 
 import numpy as np
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from bench_common import MAKE_ARGS, parse_duration, print_table, ratios, repeat, statistics, write_report  # noqa: E402
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 MODEL = os.path.join(ROOT, "models", "song2000_stdp.toml")
-MAKE_ARGS = [f"-j{os.cpu_count() or 1}"]  # what spikehebb's device passes to make
 
 
 def hand_written(duration_s, seed, project):
@@ -75,18 +77,6 @@ def _side(args):
     print(json.dumps(out))
 
 
-def _measure(cmd, env):
-    t0 = time.perf_counter()
-    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-    out = proc.stdout.read()
-    _, status, usage = os.wait4(proc.pid, 0)
-    if os.waitstatus_to_exitcode(status):
-        raise SystemExit(f"failed: {' '.join(cmd)}")
-    row = json.loads(out.strip().splitlines()[-1])
-    row.update(wall_s=time.perf_counter() - t0, cpu_s=usage.ru_utime + usage.ru_stime, loadavg=os.getloadavg()[0])
-    return row
-
-
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--duration", default="100 s", help="simulated time, e.g. '100 s'")
@@ -99,7 +89,7 @@ def main(argv=None):
     args = p.parse_args(argv)
     if args.side:
         return _side(args)
-    duration_s = float(args.duration.split()[0]) * {"s": 1, "ms": 1e-3}[args.duration.split()[1]]
+    duration_s = parse_duration(args.duration)
     me = [sys.executable, os.path.abspath(__file__), "--duration-s", str(duration_s)]
     work = tempfile.mkdtemp(prefix="bench-song-")
     reused = os.path.join(work, "reused")
@@ -113,39 +103,20 @@ def main(argv=None):
         "spikehebb warm": lambda rep: (me + ["--side", "spikehebb", "--seed", str(rep + 100)],
                                        dict(env, SPIKEHEBB_CACHE=os.path.join(work, "warm-cache"))),
     }
-    # prime what "same directory" and "warm" reuse (not timed)
-    for name in ("brian2 same directory", "spikehebb warm"):
-        _measure(*configs[name](99))
-    rows = {name: [] for name in configs}
     try:
-        for rep in range(args.repeats):
-            order = list(configs) if rep % 2 == 0 else list(reversed(configs))  # alternate
-            for name in order:
-                rows[name].append(_measure(*configs[name](rep)))
-                r = rows[name][-1]
-                print(f"  {name:22s} rep {rep}: wall {r['wall_s']:6.1f} s, CPU {r['cpu_s']:6.1f} s, "
-                      f"loop {r['loop_s']:5.2f} s, {r['output_rate_hz']:.1f} Hz", flush=True)
+        # primed first (untimed): what "same directory" and "warm" reuse
+        rows = repeat(configs, args.repeats, describe=lambda r: f", {r['output_rate_hz']:.1f} Hz",
+                      prime=("brian2 same directory", "spikehebb warm"))
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    stats = {name: {k: {"median": float(np.median([r[k] for r in v])), "min": float(min(r[k] for r in v)),
-                        "max": float(max(r[k] for r in v))} for k in ("wall_s", "cpu_s", "loop_s", "loadavg")}
-             for name, v in rows.items()}
-    base = stats["brian2 fresh build"]
-    ratios = {name: {k: s[k]["median"] / base[k]["median"] for k in ("wall_s", "cpu_s", "loop_s")}
-              for name, s in stats.items()}
-    print(f"\nSong 2000, {duration_s:g} s simulated, cpp_standalone, make {' '.join(MAKE_ARGS)}, "
-          f"{args.repeats} repetitions (medians, ranges; ratios against a fresh hand-written build)")
-    print(f"{'':24s}{'wall s':>20s}{'CPU s':>20s}{'loop s':>20s}{'CPU ratio':>10s}{'load':>6s}")
-    for name, s in stats.items():
-        cells = "".join(f"{s[k]['median']:8.2f} ({s[k]['min']:.1f}-{s[k]['max']:.1f})".rjust(20)
-                        for k in ("wall_s", "cpu_s", "loop_s"))
-        print(f"{name:24s}{cells}{ratios[name]['cpu_s']:10.2f}{s['loadavg']['median']:6.2f}")
-    report = {"model": "song2000_stdp", "duration_s": duration_s, "target": "cpp_standalone",
-              "make_args": MAKE_ARGS, "repeats": args.repeats, "cpu_count": os.cpu_count(),
-              "stats": stats, "ratios_to_brian2_fresh_build": ratios, "runs": rows}
-    with open(args.out, "w") as fh:
-        json.dump(report, fh, indent=2)
-    print(f"written: {args.out}")
+    stats = statistics(rows)
+    ratio = ratios(stats, "brian2 fresh build")
+    title = (f"\nSong 2000, {duration_s:g} s simulated, cpp_standalone, make {' '.join(MAKE_ARGS)}, "
+             f"{args.repeats} repetitions (medians, ranges; ratios against a fresh hand-written build)")
+    print_table(title, stats, ratio)
+    write_report(args.out, {"model": "song2000_stdp", "duration_s": duration_s, "target": "cpp_standalone",
+                            "make_args": MAKE_ARGS, "repeats": args.repeats, "cpu_count": os.cpu_count(),
+                            "stats": stats, "ratios_to_brian2_fresh_build": ratio, "runs": rows})
 
 
 if __name__ == "__main__":
