@@ -147,3 +147,67 @@ def test_pseudo_inverse_stores_every_pattern_exactly_up_to_n(n):
     cues[np.arange(n), rng.integers(0, n, n)] *= -1
     out, _ = async_run(w, cues, rng)
     np.testing.assert_array_equal(out, cues)
+
+
+def _capacity_script():
+    import importlib.util
+    from pathlib import Path
+    path = Path(__file__).resolve().parents[1] / "scripts" / "hopfield_capacity.py"
+    spec = importlib.util.spec_from_file_location("hopfield_capacity_script", path)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def test_task_runs_many_networks_as_recall_trials(models_dir, tmp_path):
+    """``task.networks`` / ``task.max_cues``: a run is ``capacity.recall_trials`` with the run's seed."""
+    import json
+
+    from spikehebb.cli import main
+    from spikehebb.tasks.hopfield.capacity import memory_description, recall_trials
+    from spikehebb.tasks.hopfield.memory import recall_overlap, recalled_fraction
+    out = tmp_path / "run"
+    assert main(["run", str(models_dir / "hopfield_random.toml"), "--backend", "rate", "--seed", "4",
+                 "--set", "populations.memory.n=40", "--set", "task.p=10", "--set", "task.networks=3",
+                 "--set", "task.max_cues=6", "--set", "task.flip=0.05", "--out", str(out), "--no-progress"]) == 0
+    m = json.loads((out / "summary.json").read_text())["metrics"]
+    xs, targets, cues, states = recall_trials(memory_description("hebbian", 40), 10, 3, np.random.default_rng(4),
+                                              flip=0.05, max_cues=6)
+    assert m["recalled_fraction"] == recalled_fraction(states, targets)
+    assert m["recall_overlap"] == recall_overlap(states, targets)
+    assert (m["n_networks"], m["n_cues"], m["n_patterns"], m["load"]) == (3, 18, 10, 0.25)
+    with np.load(out / "results.npz") as a:  # the arrays are the first network's
+        np.testing.assert_array_equal(a["arrays/patterns"], xs[0])
+        np.testing.assert_array_equal(a["arrays/recall"], states[:6])
+
+
+@pytest.mark.parametrize("sets, culprit", [
+    (["task.networks=0"], "task.networks"), (["task.max_cues=0"], "task.max_cues"),
+    (["task.networks=2", "task.patterns=letters", "populations.memory.n=144"], "task.networks"),
+])
+def test_bad_network_counts(models_dir, tmp_path, capsys, sets, culprit):
+    from spikehebb.cli import main
+    args = [a for s in sets for a in ("--set", s)]
+    assert main(["run", str(models_dir / "hopfield_random.toml"), "--backend", "rate", *args,
+                 "--out", str(tmp_path / "r"), "--no-progress"]) == 2
+    assert culprit in capsys.readouterr().err and not (tmp_path / "r").exists()
+
+
+@pytest.mark.slow  # a local Dask cluster and five runs: about 20 s
+def test_capacity_script_sweep_equals_the_in_process_curves(tmp_path):
+    """The script's curves, one ``spikehebb run`` per load through a sweep, are the in-process
+    ``recalled_vs_load`` at each load with the same seed: binary units and a dense memory."""
+    from spikehebb.sweep import local_cluster
+    hc = _capacity_script()
+    with local_cluster(2) as cluster:
+        address = cluster.scheduler_address
+        heb = hc.run_curve("hebbian", 40, [0.1, 0.2, 0.3], 3, str(tmp_path / "h"), seed=5, scheduler=address)
+        dense = hc.run_curve("dense", 20, [1.0, 3.0], 2, str(tmp_path / "d"), seed=5, flip=0.1,
+                             scheduler=address, max_cues=6, degree=3)
+    for got, want in ((heb, hc.in_process_curve("hebbian", 40, [0.1, 0.2, 0.3], 3, seed=5)),
+                      (dense, hc.in_process_curve("dense", 20, [1.0, 3.0], 2, seed=5, flip=0.1, max_cues=6,
+                                                  degree=3))):
+        np.testing.assert_array_equal(got[0], want[0])
+        np.testing.assert_array_equal(got[1], want[1])
+    assert heb[0][0] == 1.0 and heb[0][-1] < 1.0  # the loads matter
+    assert dense[1].tolist() == [12, 12]  # at most 6 cues in each of 2 networks

@@ -12,8 +12,10 @@ import time
 import numpy as np
 import pytest
 
+from spikehebb import rundir
 from spikehebb.cli import main
-from spikehebb.sweep import parse_seeds, points, split_values
+from spikehebb.errors import ModelError
+from spikehebb.sweep import parse_seeds, plan, point_command, points, run_sweep, split_values
 
 MODEL = """
 [model]
@@ -165,3 +167,84 @@ def test_sweep_on_a_real_dask_scheduler_with_two_workers(model, tmp_path):
             p.terminate()
         for p in procs:
             p.wait(timeout=30)
+
+
+def _finished(out, name, seed, sets=()):
+    """A point folder holding a finished run's summary (as far as the sweep reads it)."""
+    (out / name).mkdir(parents=True)
+    (out / name / "summary.json").write_text(json.dumps({"seed": seed, "metrics": {"m": seed},
+                                                         "provenance": {"overrides": list(sets)}}))
+
+
+def test_kept_points_are_checked_and_keep_their_measured_times(model, tmp_path):
+    out = tmp_path / "sw"
+    _finished(out, "p0", 0)
+    _finished(out, "p1", 1)
+    (out / "sweep.json").write_text(json.dumps({"points": [{"point": "p0", "seed": 0, "cpu_s": 1.5, "wall_s": 2.0}]}))
+    table = run_sweep(str(model), [], [0, 1], str(out), ["--backend", "rate"])  # nothing to run, no cluster
+    assert [(r["status"], r["metric:m"]) for r in table] == [("kept", 0), ("kept", 1)]
+    assert (table[0]["cpu_s"], table[0]["wall_s"]) == (1.5, 2.0) and "cpu_s" not in table[1]
+    assert json.loads((out / "sweep.json").read_text())["points"][0]["cpu_s"] == 1.5  # and keep them again
+    # p0 of another seed list or of other values is another sweep's run: refused, not reported as this one's
+    with pytest.raises(ModelError, match="another seed or other --set values"):
+        run_sweep(str(model), [], [1, 2], str(out), ["--backend", "rate"])
+    with pytest.raises(ModelError, match="another seed or other --set values"):
+        run_sweep(str(model), [("projections.ff.rule.a_plus", ["0.01"])], [0, 1], str(out), ["--backend", "rate"])
+
+
+def test_weights_from_a_sweep_are_the_point_of_the_same_seed(model, tmp_path):
+    src = tmp_path / "trained"
+    src.mkdir()
+    (src / "sweep.json").write_text(json.dumps({"points": [{"point": "p0", "seed": 3}, {"point": "p1", "seed": 5}]}))
+    pts = plan(str(model), [], [5, 3], ["--evaluate"], weights_from=str(src))
+    assert [argv[argv.index("--weights-from") + 1] for *_, argv in pts] == [str(src / "p1"), str(src / "p0")]
+    with pytest.raises(ModelError, match="--weights-from.*0 points of seed 4"):
+        plan(str(model), [], [4], ["--evaluate"], weights_from=str(src))
+    run = tmp_path / "run"  # a run folder: the weights of every point
+    run.mkdir()
+    assert {argv[-1] for *_, argv in plan(str(model), [], [0, 1], [], weights_from=str(run))} == {str(run)}
+
+
+def test_an_interrupted_point_continues_from_its_checkpoint(tmp_path):
+    d = tmp_path / "p0"
+    assert point_command(["m.toml"], str(d)) == ["run", "m.toml", "--out", str(d), "--no-progress"]
+    d.mkdir()
+    (d / rundir.MARKER).write_text("{}")  # what an interrupted run keeps: its marker and checkpoint
+    (d / "checkpoint.npz").write_bytes(b"")
+    assert point_command(["m.toml"], str(d))[-2:] == ["--resume", str(d)]
+    (d / rundir.SUMMARY).write_text("{}")
+    assert "--resume" not in point_command(["m.toml"], str(d))
+
+
+def _bench_mnist():
+    import importlib.util
+    from pathlib import Path
+    spec = importlib.util.spec_from_file_location(
+        "bench_mnist_script", Path(__file__).resolve().parents[1] / "scripts" / "bench_mnist.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def test_bench_mnist_rows_are_sweeps_over_the_seeds(tmp_path):
+    """Each row of scripts/bench_mnist.py is one sweep over the seeds; ``transfer`` evaluates, on the
+    spike backend, the ``shallow`` row's point of the same seed (no training here: the plan only)."""
+    bench = _bench_mnist()
+    out, data = tmp_path / "bench", tmp_path / "mnist"
+    shallow = bench.sweep_plan("shallow", [0, 2], str(out), ["task.n_train=100"], str(data))
+    assert shallow == {"model": str(bench.SHALLOW), "sets": [("task.n_train", ["100"])], "seeds": [0, 2],
+                       "out": str(out / "shallow"), "run_options": ["--backend", "rate", "--data", str(data)],
+                       "weights_from": None}
+    transfer = bench.sweep_plan("transfer", [0, 2], str(out), ["task.n_train=100"], str(data))
+    assert transfer["weights_from"] == str(out / "shallow") and transfer["out"] == str(out / "transfer")
+    assert bench.sweep_plan("quick-spike", [1], str(out))["run_options"] == ["--backend", "spike", "--quick"]
+    assert bench.sweep_plan("conv", [1], str(out))["model"] == str(bench.CONV)
+    # the commands of the transfer points, once the shallow sweep has written its table
+    (out / "shallow").mkdir(parents=True)
+    (out / "shallow" / "sweep.json").write_text(json.dumps({"points": [{"point": "p0", "seed": 0},
+                                                                      {"point": "p1", "seed": 2}]}))
+    pts = plan(transfer["model"], transfer["sets"], transfer["seeds"], transfer["run_options"],
+               transfer["weights_from"])
+    assert [(name, seed) for name, _, seed, _ in pts] == [("p0", 0), ("p1", 2)]
+    assert pts[1][3] == [str(bench.SHALLOW), "--backend", "spike", "--evaluate", "--data", str(data), "--seed", "2",
+                         "--set", "task.n_train=100", "--weights-from", str(out / "shallow" / "p1")]

@@ -33,7 +33,7 @@ import numpy as np
 
 from ...model import Network
 from ...model.errors import ModelError
-from ...model.hopfield import STORAGE_RULES
+from ...model.hopfield import STORAGE_RULES, memory_of
 from .memory import HopfieldMemory, recalled_fraction
 from .patterns import flip_bits, random_patterns
 
@@ -121,6 +121,37 @@ def finite_size_fit(ns, alphas):
             "alpha_inf_err": float(errs[0]), "a_err": float(errs[1]), "b_err": float(errs[2])}
 
 
+def recall_trials(network, p, trials, rng, flip=0.0, max_cues=None, backend="rate", target=None):
+    """Store ``p`` random patterns in each of ``trials`` networks of ``network``; recall from them.
+
+    The cues of each network are its stored patterns (with ``max_cues``, a
+    random subset of that many), with a fraction ``flip`` of their bits
+    flipped. All networks are fitted as one stack and recalled in one batch
+    (``groups``: the network of each cue). ``rng`` draws, in this order, the
+    patterns of every network, the subsets, the flipped bits, and then the
+    dynamics (asynchronous update order): the ``hopfield`` task's
+    ``networks`` / ``max_cues`` runs call this with the generator of their
+    seed, so a run gives what this function gives in-process.
+
+    Returns
+    -------
+    patterns : ndarray (trials, p, N)
+    targets : ndarray (trials * m, N)
+        The tested stored patterns, network by network (``m = min(p, max_cues)``).
+    cues : ndarray (trials * m, N)
+    states : ndarray (trials * m, N)
+        The recalled states.
+    """
+    n = memory_of(network)[1].n
+    xs = [random_patterns(p, n, rng) for _ in range(trials)]
+    m = p if max_cues is None else min(p, max_cues)
+    tested = [x[rng.choice(p, m, replace=False)] if m < p else x for x in xs]
+    cues = [flip_bits(t, flip, rng) if flip else t for t in tested]
+    mem = HopfieldMemory(network, backend=backend, target=target, random_state=rng)
+    states = mem.fit(np.stack(xs)).recall(np.concatenate(cues), groups=np.repeat(np.arange(trials), m))
+    return np.stack(xs), np.concatenate(tested), np.concatenate(cues), states
+
+
 def recalled_vs_load(rule, n, alphas, trials, rng, max_error=0.01, flip=0.0, max_cues=None, backend="rate",
                      **network_kw):
     """Recalled fraction (over ``trials`` x P patterns) at each load in ``alphas``.
@@ -131,9 +162,9 @@ def recalled_vs_load(rule, n, alphas, trials, rng, max_error=0.01, flip=0.0, max
 
     The memory is :func:`memory_description` (``network_kw``: ``update``,
     ``max_sweeps``, ``beta``, ``degree``) run by :class:`~.memory.HopfieldMemory`
-    on ``backend``. All trials of one load are fitted as one stack of networks and
-    recalled in one batch (``groups``: the network of each cue); the rate
-    backend runs asynchronous updates of the whole batch in one loop.
+    on ``backend``; each load is one :func:`recall_trials` (all trials as one
+    stack of networks, recalled in one batch), all loads drawing from ``rng``
+    in turn.
 
     Returns
     -------
@@ -142,17 +173,13 @@ def recalled_vs_load(rule, n, alphas, trials, rng, max_error=0.01, flip=0.0, max
     patterns : ndarray of int
         Patterns tested per load (for binomial error bars).
     """
+    network = memory_description(rule, n, **network_kw)
     fractions, counts = [], []
     for alpha in alphas:
         p = max(1, int(round(alpha * n)))
-        xs = [random_patterns(p, n, rng) for _ in range(trials)]
-        m = p if max_cues is None else min(p, max_cues)
-        tested = [x[rng.choice(p, m, replace=False)] if m < p else x for x in xs]
-        cues = [flip_bits(t, flip, rng) if flip else t for t in tested]
-        mem = HopfieldMemory(memory_description(rule, n, **network_kw), backend=backend, random_state=rng)
-        final = mem.fit(np.stack(xs)).recall(np.concatenate(cues), groups=np.repeat(np.arange(trials), m))
-        fractions.append(recalled_fraction(final, np.concatenate(tested), max_error))
-        counts.append(m * trials)
+        _, tested, _, final = recall_trials(network, p, trials, rng, flip, max_cues, backend)
+        fractions.append(recalled_fraction(final, tested, max_error))
+        counts.append(len(tested))
     return np.array(fractions), np.array(counts)
 
 
