@@ -126,7 +126,10 @@ def test_canonical_sorts_only_independent_scalar_resets():
     a = b"x();\n _array_t[0] = 0.0;\n _array_s[0] = 0;\ny();"
     b = b"x();\n _array_s[0] = 0;\n _array_t[0] = 0.0;\ny();"
     assert build_cache.canonical(a) == build_cache.canonical(b)
-    same = b"x();\n _array_s[0] = 1;\n _array_s[0] = 0;\ny();"  # one variable twice: order matters
+    twice = b"x();\n _array_t[0] = 0.0;\n _array_s[0] = 0;\n _array_t[0] = 0.0;\ny();"  # same value twice
+    assert build_cache.canonical(twice) == build_cache.canonical(
+        b"x();\n _array_s[0] = 0;\n _array_t[0] = 0.0;\n _array_t[0] = 0.0;\ny();")
+    same = b"x();\n _array_s[0] = 1;\n _array_s[0] = 0;\ny();"  # two values for one variable: order matters
     assert build_cache.canonical(same) == same
     assert build_cache.canonical(b"x();\ny();") != build_cache.canonical(b"y();\nx();")
 

@@ -54,7 +54,8 @@ _SCALAR_SET = re.compile(rb"^\s*(_array_\w+)\[0\] = [^;]+;\s*$")
 
 
 def canonical(source):
-    """``main.cpp`` with each run of scalar resets (``_array_X[0] = v;``) to distinct variables sorted.
+    """``main.cpp`` with each run of scalar resets (``_array_X[0] = v;``) sorted, unless it sets one
+    variable to two different values.
 
     Brian2 emits the resets of its clocks in set order, which changes with
     Python's hash seed from process to process; the order of independent
@@ -64,7 +65,9 @@ def canonical(source):
 
     def flush():
         targets = [_SCALAR_SET.match(b).group(1) for b in block]
-        out.extend(sorted(block) if len(set(targets)) == len(targets) else block)
+        # sortable when every variable gets one value (possibly more than once: two clocks of
+        # one dt reset it twice); two different values for one variable keep their order
+        out.extend(sorted(block) if len(set(block)) == len(set(targets)) else block)
         block.clear()
     for line in lines:
         if _SCALAR_SET.match(line):
